@@ -1,0 +1,100 @@
+// Command latch signs a developer in from the terminal through Logto or any
+// OpenID Connect provider and keeps the tokens in the OS keyring.
+//
+// Exit codes: 0 ok, 1 error, 2 sign-in required.
+//
+// Data goes to stdout, messages for people to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/latchdev/latch/tokencache"
+	"github.com/spf13/cobra"
+)
+
+// version is set by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+const (
+	exitError          = 1
+	exitSignInRequired = 2
+)
+
+// app carries the global flags and the streams.
+type app struct {
+	stdout, stderr io.Writer
+	flags          profileFlags
+	store          string
+	output         string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(stderr, "latch:", err)
+		if errors.Is(err, tokencache.ErrSignInRequired) {
+			return exitSignInRequired
+		}
+		return exitError
+	}
+	return 0
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "latch",
+		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		// Until the terminal UI lands, latch alone prints the status.
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.status(cmd.Context()) },
+	}
+	pf := root.PersistentFlags()
+	pf.StringVarP(&a.flags.tenant, "tenant", "t", "", "tenant profile from the config file")
+	pf.StringVar(&a.flags.issuer, "issuer", "", "issuer URL (defines a profile without a config file)")
+	pf.StringVar(&a.flags.clientID, "client-id", "", "client (application) ID")
+	pf.StringVar(&a.flags.account, "account", "", "account (sub or email) when several are signed in")
+	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
+	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	root.AddCommand(a.loginCommand(), a.tokenCommand(), a.claimsCommand(), a.statusCommand(),
+		a.logoutCommand(), a.tenantCommand())
+	return root
+}
+
+// profile resolves the profile named by the global flags.
+func (a *app) profile() (*Profile, error) {
+	cfg, _, err := loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return cfg.resolve(a.flags)
+}
+
+// cache opens the store the flags or the profile ask for.
+func (a *app) cache(p *Profile) (*tokencache.Cache, error) {
+	store := a.store
+	if store == "" && p != nil {
+		store = p.Store
+	}
+	return openCache(store)
+}
+
+func (a *app) json() bool { return a.output == "json" }
