@@ -205,7 +205,12 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 	if err != nil {
 		return nil, nil, err
 	}
-	if t := r.Find(req.Audience); t != nil && t.Valid(c.now(), req.MinTTL) && (!req.ForceRefresh || r.Updated.After(now)) {
+	if t := r.Find(req.Audience); t != nil && t.Valid(c.now(), req.MinTTL) && !req.ForceRefresh {
+		return t, r, nil
+	}
+	// Refreshed by another process while this one waited: use that token
+	// rather than rotate the refresh token again.
+	if t := r.Find(req.Audience); t != nil && r.Updated.After(now) && t.Valid(c.now(), 0) {
 		return t, r, nil
 	}
 	if r.RefreshToken == "" {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
-	"os"
 	"time"
 
 	"github.com/zalando/go-keyring"

@@ -1,0 +1,72 @@
+package authtest
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	formRe   = regexp.MustCompile(`(?s)<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>`)
+	hiddenRe = regexp.MustCompile(`<input[^>]*type="hidden"[^>]*name="([^"]*)"[^>]*value="([^"]*)"`)
+)
+
+// BrowserResult is where the test browser ended.
+type BrowserResult struct {
+	FinalURL string
+	Status   int
+	Body     string
+}
+
+// Browse does what a person does in the browser: open the authorization
+// URL, sign in as user on oidc-provider's login page (any password), accept
+// the consent page, and follow redirects until the loopback callback
+// answers. With deny set it cancels at the first page instead.
+func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	resp, err := c.Get(authURL)
+	for range 6 {
+		if err != nil {
+			return nil, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		final := resp.Request.URL
+		if final.Path == "/callback" {
+			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil
+		}
+		m := formRe.FindStringSubmatch(string(body))
+		if m == nil {
+			return nil, fmt.Errorf("page %s (%d) has no form: %.300s", final, resp.StatusCode, body)
+		}
+		action, err := final.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			return nil, err
+		}
+		if deny {
+			abort := *action
+			abort.Path = strings.TrimSuffix(strings.TrimSuffix(abort.Path, "/login"), "/confirm") + "/abort"
+			resp, err = c.Get(abort.String())
+			deny = false
+			continue
+		}
+		form := url.Values{}
+		for _, h := range hiddenRe.FindAllStringSubmatch(m[2], -1) {
+			form.Set(h[1], html.UnescapeString(h[2]))
+		}
+		if strings.Contains(m[2], `name="login"`) {
+			form.Set("login", user)
+			form.Set("password", "any")
+		}
+		resp, err = c.PostForm(action.String(), form)
+	}
+	return nil, errors.New("the sign-in did not reach the callback after 6 pages")
+}
