@@ -34,6 +34,7 @@ type Loopback struct {
 	Addr string
 
 	srv     *http.Server
+	ln      net.Listener
 	results chan callbackResult
 	once    sync.Once
 	expect  CallbackCheck
@@ -75,6 +76,7 @@ func Listen(host string, port int, check CallbackCheck) (*Loopback, error) {
 		Addr:        ln.Addr().String(),
 		results:     make(chan callbackResult, 1),
 		expect:      check,
+		ln:          ln,
 	}
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.serve), ReadHeaderTimeout: 10 * time.Second}
 	go l.srv.Serve(ln)
@@ -114,6 +116,9 @@ func (l *Loopback) Close() {
 	if l.srv.Shutdown(ctx) != nil {
 		l.srv.Close()
 	}
+	// Serve may not have started yet, in which case Shutdown does not know
+	// the listener: close it here so the port is free on return.
+	l.ln.Close()
 }
 
 func (l *Loopback) serve(w http.ResponseWriter, r *http.Request) {

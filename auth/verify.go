@@ -157,6 +157,9 @@ func describeVerifyError(err error) error {
 	switch {
 	case errors.As(err, &expired):
 		return fmt.Errorf("token expired at %s: %w", expired.Expiry.Format(time.RFC3339), err)
+	case strings.Contains(err.Error(), ErrUnknownKey.Error()):
+		// go-oidc flattens key set errors with %v; restore the sentinel.
+		return fmt.Errorf("%w: %v", ErrUnknownKey, err)
 	case strings.Contains(err.Error(), "expected audience"):
 		return fmt.Errorf("token was issued for another audience: %w", err)
 	case strings.Contains(err.Error(), "different provider"):
