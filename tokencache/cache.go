@@ -76,6 +76,16 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 	return nil, fmt.Errorf("%w: account %s is not signed in to %s (run latch login --tenant %s)", ErrSignInRequired, account, profile, profile)
 }
 
+// Probe checks the store answers, so that a sign-in does not start when its
+// tokens could not be kept.
+func (c *Cache) Probe() error {
+	_, err := c.Store.Get("latch/probe")
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // Load reads a record from the store.
 func (c *Cache) Load(key Key) (*Record, error) {
 	s, _, err := readItem(c.Store, string(key))

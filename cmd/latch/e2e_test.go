@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -337,4 +338,99 @@ func (u *user) tokenExpired(key string) bool {
 	exp, _ := auds[0].(map[string]any)["expiry"].(string)
 	tm, err := time.Parse(time.RFC3339Nano, exp)
 	return err == nil && time.Now().After(tm)
+}
+
+func TestNoKeyringFailsBeforeTheBrowser(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "nobody"), "LATCH_KEYRING_TIMEOUT=1s")
+	start := time.Now()
+	r := u.run("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	if r.code != 1 || !strings.Contains(r.stderr, "no OS keyring is reachable") || !strings.Contains(r.stderr, "--store file") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("exit %d, stderr %q: want one line naming the fix", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+	if len(u.index()) != 0 {
+		t.Error("something was written to the index")
+	}
+	if n := op.Requests(t); n != 0 {
+		t.Errorf("the provider was contacted %d times although the tokens could not be kept", n)
+	}
+	// Asked for, the file store works, and says what it is.
+	u.ok("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--store", "file")
+	if s := u.ok("status", "--store", "file").stdout; !strings.Contains(s, "file store, not encrypted") {
+		t.Errorf("status does not say the store is unencrypted: %s", s)
+	}
+}
+
+func TestHungKeyringTimesOut(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme")
+	// A bus that accepts connections and never answers.
+	sock := filepath.Join(t.TempDir(), "bus")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var conns []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				for _, c := range conns {
+					c.Close()
+				}
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	start := time.Now()
+	r := u.runEnv([]string{"DBUS_SESSION_BUS_ADDRESS=unix:path=" + sock, "LATCH_KEYRING_TIMEOUT=500ms"},
+		"token", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme")
+	if r.code != 1 || !strings.Contains(r.stderr, "did not answer in time") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a hung keyring froze latch for %s", d)
+	}
+	// The session is untouched.
+	u.ok("token", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme")
+}
+
+func TestResourceTokensChunkedInKeyring(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t, "LATCH_KEYRING_LIMIT=1024")
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--resource", authtest.Resource)
+	u.ok("login", "--tenant", "acme", "--scope", "openid,profile,email,offline_access,read:data")
+	key := onlyKey(t, u.index())
+	e := u.index()[key].(map[string]any)
+	if chunks, _ := e["chunks"].(float64); chunks < 2 {
+		t.Fatalf("record of %v bytes stored in %v chunks with a 1 KiB limit", e["size"], e["chunks"])
+	}
+	jwt := strings.TrimSpace(u.ok("token", "--tenant", "acme", "--resource", authtest.Resource).stdout)
+	if strings.Count(jwt, ".") != 2 {
+		t.Fatalf("resource token is not a JWT: %.20s…", jwt)
+	}
+	out := u.ok("claims", "--tenant", "acme", "--access", "--resource", authtest.Resource, "-o", "json").stdout
+	var c struct {
+		Verified bool           `json:"verified"`
+		Alg      string         `json:"alg"`
+		Claims   map[string]any `json:"claims"`
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil || !c.Verified || c.Alg != "ES384" || c.Claims["aud"] != authtest.Resource || !strings.Contains(c.Claims["scope"].(string), "read:data") {
+		t.Fatalf("access token claims: %s (%v)", out, err)
+	}
+	op.ResetStats(t)
+	u.ok("token", "--tenant", "acme", "--resource", authtest.Resource)
+	if n := op.Requests(t); n != 0 {
+		t.Errorf("cached resource token made %d requests", n)
+	}
+	u.ok("logout", "--tenant", "acme")
+	if _, err := keyring.Get("latch", key); err != keyring.ErrNotFound {
+		t.Errorf("main item left after logout: %v", err)
+	}
 }

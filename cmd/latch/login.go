@@ -58,6 +58,9 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := cache.Probe(); err != nil {
+		return err
+	}
 	cfg, err := authConfig(p, "")
 	if err != nil {
 		return err

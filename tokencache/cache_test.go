@@ -1,0 +1,190 @@
+package tokencache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/auth/authtest"
+	"golang.org/x/oauth2"
+)
+
+func TestKeysAreCanonical(t *testing.T) {
+	a := RecordKey("https://a.logto.app/oidc/", "c", "s")
+	if a != RecordKey("https://a.logto.app/oidc", "c", "s") {
+		t.Error("a trailing slash on the issuer changed the key")
+	}
+	// Length prefixes keep field boundaries: no two triples collide.
+	if RecordKey("t", "c s", "x") == RecordKey("t", "c", "s x") {
+		t.Error("keys collide across field boundaries")
+	}
+	if AudienceKey(auth.Audience{Scopes: []string{"b", "a"}}) != AudienceKey(auth.Audience{Scopes: []string{"a", "b", "a"}}) {
+		t.Error("scope order or duplicates changed the audience key")
+	}
+	if AudienceKey(auth.Audience{Resource: "r"}) == AudienceKey(auth.Audience{Organization: "r"}) {
+		t.Error("resource and organization share a key")
+	}
+}
+
+func TestSplitKeepsRunes(t *testing.T) {
+	s := strings.Repeat("ab€", 500)
+	parts := split(s, 100)
+	if strings.Join(parts, "") != s {
+		t.Fatal("pieces do not add up")
+	}
+	for _, p := range parts {
+		if len(p) > 100 || !strings.HasPrefix(p, p) || strings.ToValidUTF8(p, "?") != p {
+			t.Fatalf("bad piece %q", p)
+		}
+	}
+}
+
+func bigRecord(tag string) *Record {
+	r := &Record{Version: recordVersion, Key: RecordKey("https://op.test/oidc", "cli", "u-"+tag), Tenant: "https://op.test/oidc", ClientID: "cli", Subject: "u-" + tag}
+	r.Put(auth.Audience{}, &auth.Tokens{AccessToken: tag + strings.Repeat("A", 3000), RefreshToken: "rt-" + tag, IDToken: strings.Repeat("é", 1000)}, time.Now())
+	return r
+}
+
+func realCache(t *testing.T, limit int) *Cache {
+	t.Helper()
+	authtest.RequireKeyring(t)
+	if limit > 0 {
+		t.Setenv("LATCH_KEYRING_LIMIT", fmt.Sprint(limit))
+	}
+	return &Cache{Store: NewKeyring("latch-test", 0), Dir: t.TempDir()}
+}
+
+func TestChunkedRecordRoundTripsThroughKeyring(t *testing.T) {
+	c := realCache(t, 1024)
+	r := bigRecord("one")
+	if err := c.Save("p", r); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(r.Key)
+	x, _ := c.Index()
+	e := x.Records[r.Key]
+	if e.Chunks < 4 || e.Size < 4096 {
+		t.Fatalf("a %d-byte record was stored in %d chunks", e.Size, e.Chunks)
+	}
+	got, err := c.Load(r.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RefreshToken != r.RefreshToken || got.IDToken != r.IDToken || got.Access[0].AccessToken != r.Access[0].AccessToken {
+		t.Fatal("the record read back differs")
+	}
+	// Deleting removes the chunks too.
+	if err := c.Delete(r.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Store.Get(chunkKey(string(r.Key), e.Gen, 0)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("chunk left behind after delete: %v", err)
+	}
+}
+
+// dying passes calls to the real store until it "dies" after n writes.
+type dying struct {
+	Store
+	n int
+}
+
+var errDied = errors.New("process killed")
+
+func (d *dying) Set(k, v string) error {
+	if d.n == 0 {
+		return errDied
+	}
+	d.n--
+	return d.Store.Set(k, v)
+}
+
+func TestWriteKilledBetweenChunksLeavesOldRecord(t *testing.T) {
+	c := realCache(t, 1024)
+	old := bigRecord("old")
+	if err := c.Save("p", old); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(old.Key)
+	for _, after := range []int{0, 1, 3} {
+		newer := bigRecord("new")
+		newer.Key, newer.Subject = old.Key, old.Subject
+		crashing := &Cache{Store: &dying{Store: c.Store, n: after}, Dir: c.Dir}
+		if err := crashing.Save("p", newer); !errors.Is(err, errDied) {
+			t.Fatalf("write killed after %d chunks: err = %v", after, err)
+		}
+		got, err := c.Load(old.Key)
+		if err != nil {
+			t.Fatalf("killed after %d chunks, the record is unreadable: %v", after, err)
+		}
+		if got.RefreshToken != "rt-old" {
+			t.Fatalf("killed after %d chunks, got refresh token %q", after, got.RefreshToken)
+		}
+	}
+}
+
+func TestRefreshFailuresKeepOrDropTheRecord(t *testing.T) {
+	c := realCache(t, 0)
+	r := bigRecord("rf")
+	r.Access[0].Expiry = time.Now().Add(-time.Minute)
+	if err := c.Save("p", r); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(r.Key)
+	x, _ := c.Index()
+	req := TokenRequest{Entry: x.Records[r.Key]}
+
+	_, _, err := c.Token(context.Background(), req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
+		return nil, errors.New("network down")
+	})
+	if err == nil || errors.Is(err, ErrSignInRequired) || !strings.Contains(err.Error(), "session is kept") {
+		t.Fatalf("failed refresh: %v", err)
+	}
+	if got, err := c.Load(r.Key); err != nil || got.RefreshToken != "rt-rf" {
+		t.Fatalf("a failed refresh damaged the record: %v", err)
+	}
+
+	_, _, err = c.Token(context.Background(), req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
+		return nil, &oauth2.RetrieveError{ErrorCode: "invalid_grant"}
+	})
+	if !errors.Is(err, ErrSignInRequired) {
+		t.Fatalf("invalid_grant: %v", err)
+	}
+	if _, err := c.Load(r.Key); !errors.Is(err, ErrSignInRequired) {
+		t.Fatalf("dead record still stored: %v", err)
+	}
+	if x, _ := c.Index(); len(x.Records) != 0 {
+		t.Fatal("dead record still in the index")
+	}
+}
+
+func TestFileStoreIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	c := &Cache{Store: &FileStore{Dir: dir}, Dir: t.TempDir()}
+	r := bigRecord("f")
+	if err := c.Save("p", r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Load(r.Key)
+	if err != nil || got.RefreshToken != "rt-f" {
+		t.Fatalf("load: %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		info, _ := e.Info()
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v", e.Name(), info.Mode().Perm())
+		}
+	}
+	if info, _ := os.Stat(dir); info.Mode().Perm() != 0o700 {
+		t.Errorf("store dir mode %v", info.Mode().Perm())
+	}
+	if x, _ := c.Index(); x.Records[r.Key].Store != "file store, not encrypted" {
+		t.Errorf("index says store %q", x.Records[r.Key].Store)
+	}
+}
