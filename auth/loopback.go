@@ -18,7 +18,11 @@ import (
 //go:embed callback.html
 var callbackHTML string
 
-var callbackPage = template.Must(template.New("callback").Parse(callbackHTML))
+// callbackPage is parsed on first use: commands that never sign in (latch
+// token) should not pay for it at start-up.
+var callbackPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("callback").Parse(callbackHTML))
+})
 
 // callbackCSP lets the page show its own inline style and nothing else.
 const callbackCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -178,7 +182,7 @@ func writePage(w http.ResponseWriter, status int, p page) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	callbackPage.Execute(w, p)
+	callbackPage().Execute(w, p)
 }
 
 func errDetail(err error) string {
