@@ -1,6 +1,7 @@
 package authtest
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -16,13 +17,15 @@ func RequireKeyring(t testing.TB) {
 		Missing(t, "Secret Service keyring", "no D-Bus session; run the tests with make test (dbus-run-session + gnome-keyring)")
 	}
 	done := make(chan error, 1)
+	// Test binaries of several packages probe at once: one item each.
+	user := fmt.Sprintf("probe-%d-%s", os.Getpid(), t.Name())
 	go func() {
-		err := keyring.Set("latch-test-probe", "probe", "x")
+		err := keyring.Set("latch-test-probe", user, "x")
 		if err == nil {
-			_, err = keyring.Get("latch-test-probe", "probe")
+			_, err = keyring.Get("latch-test-probe", user)
 		}
 		if err == nil {
-			err = keyring.Delete("latch-test-probe", "probe")
+			err = keyring.Delete("latch-test-probe", user)
 		}
 		done <- err
 	}()
