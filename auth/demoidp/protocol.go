@@ -17,7 +17,9 @@ import (
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
 }
@@ -27,6 +29,7 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 }
 
 func (s *Server) discovery(w http.ResponseWriter, t *tenant, base string) {
+	w.Header().Set("Cache-Control", "max-age=3600")
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer": t.issuer, "authorization_endpoint": base + "/auth", "token_endpoint": base + "/token",
 		"userinfo_endpoint": base + "/userinfo", "jwks_uri": base + "/jwks", "revocation_endpoint": base + "/revoke",
@@ -37,6 +40,7 @@ func (s *Server) discovery(w http.ResponseWriter, t *tenant, base string) {
 }
 
 func (s *Server) jwks(w http.ResponseWriter, t *tenant) {
+	w.Header().Set("Cache-Control", "max-age=3600")
 	writeJSON(w, http.StatusOK, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: t.key.Public(), KeyID: t.kid, Algorithm: string(t.alg), Use: "sig"}}})
 }
 

@@ -35,6 +35,8 @@ type Profile struct {
 
 	// Name is the profile's name (the table key), not stored.
 	Name string `toml:"-"`
+	// discoveryDir overrides the discovery cache (the demo keeps its own).
+	discoveryDir string
 }
 
 func configPath() (string, error) {

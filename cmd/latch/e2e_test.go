@@ -434,3 +434,23 @@ func TestResourceTokensChunkedInKeyring(t *testing.T) {
 		t.Errorf("main item left after logout: %v", err)
 	}
 }
+
+func TestDemoScriptOnEmptyHome(t *testing.T) {
+	u := newUser(t)
+	r := u.run("demo", "--script")
+	if r.code != 0 {
+		t.Fatalf("demo: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"tokens in the keyring (service latch-demo)", "served from the cache with 0 requests", "in 1 request(s); the refresh token rotated",
+		"keyed by the real tenant", "tid=" + "11111111-1111-4111-8111-111111111111", "All steps worked"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "✗") {
+		t.Errorf("a demo step failed:\n%s", r.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(u.home, ".config", "latch")); !os.IsNotExist(err) {
+		t.Error("the demo wrote into the user's config")
+	}
+}

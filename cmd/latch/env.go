@@ -102,8 +102,12 @@ func authConfig(p *Profile, issuer string) (*auth.Config, error) {
 	if issuer == "" {
 		issuer = p.Issuer
 	}
+	dir := p.discoveryDir
+	if dir == "" {
+		dir = discoveryCacheDir()
+	}
 	return &auth.Config{
 		Issuer: issuer, ClientID: p.ClientID, AllowedTenants: p.AllowedTenants,
-		HTTPClient: hc, CacheDir: discoveryCacheDir(),
+		HTTPClient: hc, CacheDir: dir,
 	}, nil
 }

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"time"
+
+	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/auth/demoidp"
+	"github.com/latchdev/latch/tokencache"
+	"github.com/spf13/cobra"
+)
+
+// demoKeyringService keeps demo tokens apart from real ones.
+const demoKeyringService = "latch-demo"
+
+func (a *app) demoCommand() *cobra.Command {
+	var script bool
+	var ttl time.Duration
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "The whole flow against a local demo identity provider, no account needed",
+		Long: `Starts a demo OpenID provider on 127.0.0.1 with two Logto-style tenants (acme: ES384,
+globex: RS256) and an Entra-style multi-tenant authority (/common), signs in to each as a
+demo user, shows a cached token served with zero requests, a refresh with rotation, the
+verified claims, why the cache is keyed by the real tenant and not /common, and signs out.
+Demo tokens go to the keyring under the service latch-demo (or memory when there is no
+keyring) and are deleted at the end; your config is not touched.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.demo(cmd.Context(), ttl) },
+	}
+	cmd.Flags().BoolVar(&script, "script", false, "run without a terminal and print a report (the default until the terminal UI lands)")
+	cmd.Flags().DurationVar(&ttl, "demo-ttl", time.Hour, "lifetime of the demo provider's access and ID tokens")
+	return cmd
+}
+
+type demoRun struct {
+	a     *app
+	srv   *demoidp.Server
+	cache *tokencache.Cache
+	tmp   string
+	fails int
+}
+
+func (a *app) demo(ctx context.Context, ttl time.Duration) error {
+	srv, err := demoidp.Start(ttl)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	tmp, err := os.MkdirTemp("", "latch-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cache := &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}
+	if err := cache.Probe(); err != nil {
+		fmt.Fprintf(a.stderr, "! No OS keyring here (%v).\n  Demo tokens are kept in memory instead; real sign-ins would need a keyring or --store file.\n", firstLine(err))
+		cache.Store = tokencache.NewMemStore()
+	}
+	d := &demoRun{a: a, srv: srv, cache: cache, tmp: tmp}
+	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", srv.URL, cache.Store.Name(), demoKeyringService)
+	d.tenant(ctx, "acme", "ada", "Logto-style tenant, ID tokens signed ES384")
+	d.tenant(ctx, "globex", "grace", "Logto-style tenant, ID tokens signed RS256")
+	d.tenant(ctx, "common", "ada", "Entra-style multi-tenant authority /common")
+	d.tenant(ctx, "common", "grace", "the same authority, a user of another directory")
+	if d.fails > 0 {
+		return fmt.Errorf("demo: %d step(s) failed", d.fails)
+	}
+	fmt.Fprintln(a.stdout, "All steps worked. Demo tokens were deleted.")
+	return nil
+}
+
+func (d *demoRun) step(ok bool, format string, args ...any) {
+	mark := "✓"
+	if !ok {
+		mark = "✗"
+		d.fails++
+	}
+	fmt.Fprintf(d.a.stdout, "  %s %s\n", mark, fmt.Sprintf(format, args...))
+}
+
+// tenant runs the tour on one demo tenant as one user.
+func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
+	w := d.a.stdout
+	p := &Profile{Name: "demo-" + name, Issuer: d.srv.Issuer(name), ClientID: demoidp.ClientID, discoveryDir: d.tmp}
+	fmt.Fprintf(w, "%s — %s\n", p.Name, what)
+	cfg, _ := authConfig(p, "")
+	prov, err := auth.Discover(ctx, cfg)
+	if err != nil {
+		d.step(false, "discovery: %v", err)
+		return
+	}
+	res, err := prov.Login(ctx, auth.LoginOptions{OpenBrowser: demoBrowser(user), Timeout: 30 * time.Second})
+	if err != nil {
+		d.step(false, "sign-in: %v", err)
+		return
+	}
+	rec := tokencache.NewRecord(res, p.ClientID, p.Issuer, time.Now())
+	if err := d.cache.Save(p.Name, rec); err != nil {
+		d.step(false, "store: %v", err)
+		return
+	}
+	d.step(true, "signed in as %s (%s kid %s), PKCE S256 + state + nonce + iss checked", res.Identity.Display(), res.Identity.Algorithm, res.Identity.KeyID)
+	d.step(true, "stored under %s", rec.Key)
+	if rec.Alias != "" {
+		d.step(rec.Tenant != auth.TrimIssuer(p.Issuer), "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, res.Identity.TenantID, rec.Alias)
+	}
+
+	x, _ := d.cache.Index()
+	entry, err := x.Resolve(p.Name, "")
+	if err != nil {
+		d.step(false, "index: %v", err)
+		return
+	}
+	before := d.srv.Requests()
+	at, _, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, MinTTL: time.Second}, refresher(p))
+	d.step(err == nil && at.AccessToken == rec.Access[0].AccessToken && d.srv.Requests() == before,
+		"latch token again: served from the cache with %d requests to the provider", d.srv.Requests()-before)
+
+	oldRT := rec.RefreshToken
+	before = d.srv.Requests()
+	_, fresh, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, ForceRefresh: true}, refresher(p))
+	if err != nil {
+		d.step(false, "refresh: %v", err)
+		return
+	}
+	d.step(fresh.RefreshToken != oldRT, "refreshed at %s in %d request(s); the refresh token rotated", fresh.Tenant, d.srv.Requests()-before)
+
+	tp, err := tenantProvider(ctx, p, fresh)
+	if err == nil {
+		var id *auth.Identity
+		if id, err = tp.VerifyIDToken(ctx, fresh.IDToken, auth.VerifyOptions{}); err == nil {
+			claims := fmt.Sprintf("sub=%s iss=%s", id.Subject, id.Issuer)
+			if id.TenantID != "" {
+				claims += " tid=" + id.TenantID
+			}
+			d.step(true, "claims verified: %s", claims)
+		}
+	}
+	if err != nil {
+		d.step(false, "claims: %v", err)
+	}
+
+	err = tp.Revoke(ctx, fresh.RefreshToken)
+	if err == nil {
+		err = d.cache.Delete(fresh.Key)
+	}
+	_, lerr := d.cache.Load(fresh.Key)
+	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.cache.Store.Name())
+	fmt.Fprintln(w)
+}
+
+var pickLink = regexp.MustCompile(`id="([a-z]+)" href="([^"]+)"`)
+
+// demoBrowser plays the person at the demo sign-in page: it opens the page
+// and picks the user.
+func demoBrowser(user string) func(string) error {
+	return func(authURL string) error {
+		go func() {
+			resp, err := http.Get(authURL)
+			if err != nil {
+				return
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			for _, m := range pickLink.FindAllStringSubmatch(string(b), -1) {
+				if m[1] == user {
+					next, _ := resp.Request.URL.Parse(htmlUnescape(m[2]))
+					if r2, err := http.Get(next.String()); err == nil {
+						io.Copy(io.Discard, r2.Body)
+						r2.Body.Close()
+					}
+				}
+			}
+		}()
+		return nil
+	}
+}
+
+func htmlUnescape(s string) string {
+	return regexp.MustCompile(`&amp;`).ReplaceAllString(s, "&")
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
