@@ -454,3 +454,35 @@ func TestDemoScriptOnEmptyHome(t *testing.T) {
 		t.Error("the demo wrote into the user's config")
 	}
 }
+
+func TestTwoTenantsAndLogoutAll(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "es", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--default")
+	u.ok("tenant", "add", "rs", "--issuer", op.Issuer, "--client-id", authtest.ClientRS256)
+	if ls := u.ok("tenant", "ls").stdout; !strings.Contains(ls, "*es") || !strings.Contains(ls, "rs ") {
+		t.Fatalf("tenant ls:\n%s", ls)
+	}
+	u.ok("login") // the default tenant
+	u.ok("login", "--tenant", "rs")
+	es := strings.TrimSpace(u.ok("token").stdout)
+	rs := strings.TrimSpace(u.ok("token", "--tenant", "rs").stdout)
+	if es == rs || len(u.index()) != 2 {
+		t.Fatalf("two clients should give two records and two tokens (%d records)", len(u.index()))
+	}
+	if st := u.ok("status").stdout; !strings.Contains(st, "*es") || !strings.Contains(st, "*rs") {
+		t.Errorf("status:\n%s", st)
+	}
+	u.ok("logout", "--tenant", "rs")
+	if got := strings.TrimSpace(u.ok("token").stdout); got != es {
+		t.Error("logout of one tenant changed the other's token")
+	}
+	u.ok("logout", "--all")
+	if len(u.index()) != 0 {
+		t.Errorf("records left after logout --all: %v", u.index())
+	}
+	u.ok("tenant", "rm", "rs")
+	if r := u.run("login", "--tenant", "rs"); r.code != 1 || !strings.Contains(r.stderr, "latch tenant add rs") {
+		t.Errorf("login to a removed tenant: %d %q", r.code, r.stderr)
+	}
+}
