@@ -109,7 +109,7 @@ func (l *Loopback) Wait(ctx context.Context, timeout time.Duration) (string, err
 	case <-t.C:
 		return "", fmt.Errorf("no sign-in came back within %s: run the sign-in again (or raise --timeout)", timeout)
 	case <-ctx.Done():
-		return "", fmt.Errorf("sign-in cancelled: %w", ctx.Err())
+		return "", cancelledError{ctx.Err()}
 	}
 }
 
@@ -195,3 +195,9 @@ func errDetail(err error) string {
 	}
 	return ""
 }
+
+// cancelledError says the sign-in was cancelled and unwraps to ctx.Err().
+type cancelledError struct{ cause error }
+
+func (e cancelledError) Error() string { return "sign-in cancelled" }
+func (e cancelledError) Unwrap() error { return e.cause }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -82,30 +83,41 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if f.noBrowser {
 		opts.OpenBrowser = func(string) error { return errors.New("--no-browser") }
 	}
+	rec, res, err := signIn(ctx, prov, cache, p, opts, a.stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "✓ Signed in to %s as %s\n  stored in the %s under %s\n", rec.Tenant, res.Identity.Display(), cache.Store.Name(), rec.Key)
+	return nil
+}
+
+// signIn runs the interactive sign-in and stores the session: the one
+// path both the command and the terminal UI take. Notes for people (a
+// resource that could not be had) go to say.
+func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p *Profile, opts auth.LoginOptions, say io.Writer) (*tokencache.Record, *auth.Result, error) {
 	res, err := prov.Login(ctx, opts)
 	if err != nil {
-		return errors.New(auth.Explain(err))
+		return nil, nil, errors.New(auth.Explain(err))
 	}
 	rec := tokencache.NewRecord(res, p.ClientID, p.Issuer, time.Now())
 	// Every other resource gets its own JWT access token now, by refresh
 	// grants with resource; nobody else knows this refresh token yet.
 	for _, r := range opts.Resources[min(1, len(opts.Resources)):] {
 		if rec.RefreshToken == "" {
-			fmt.Fprintf(a.stderr, "No refresh token, so no token for %s: add the offline_access scope.\n", r)
+			fmt.Fprintf(say, "No refresh token, so no token for %s: add the offline_access scope.\n", r)
 			break
 		}
 		aud := auth.Audience{Resource: r}
 		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: rec.RefreshToken, Audience: aud})
 		if err != nil {
-			return fmt.Errorf("token for resource %s: %s", r, auth.Explain(err))
+			return nil, nil, fmt.Errorf("token for resource %s: %s", r, auth.Explain(err))
 		}
 		rec.Put(aud, t, time.Now())
 	}
 	if err := cache.Save(p.Name, rec); err != nil {
-		return err
+		return nil, nil, err
 	}
-	fmt.Fprintf(a.stderr, "✓ Signed in to %s as %s\n  stored in the %s under %s\n", rec.Tenant, res.Identity.Display(), cache.Store.Name(), rec.Key)
-	return nil
+	return rec, res, nil
 }
 
 // printStep shows sign-in progress on stderr. The URL is always printed, so

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
@@ -69,30 +70,32 @@ func (a *app) logout(ctx context.Context, all, endSession bool) error {
 				prof = &Profile{Name: e.Profile, Issuer: e.Tenant, ClientID: e.ClientID}
 			}
 		}
-		errs = append(errs, a.logoutOne(ctx, cache, prof, e, endSession))
+		errs = append(errs, signOut(ctx, cache, prof, e, endSession, a.stderr))
 	}
 	return errors.Join(errs...)
 }
 
-func (a *app) logoutOne(ctx context.Context, cache *tokencache.Cache, p *Profile, e *tokencache.Entry, endSession bool) error {
+// signOut revokes the refresh token, optionally opens the end-session page,
+// and deletes the record. Progress for people goes to say.
+func signOut(ctx context.Context, cache *tokencache.Cache, p *Profile, e *tokencache.Entry, endSession bool, say io.Writer) error {
 	rec, err := cache.Load(e.Key)
 	if err == nil && rec.RefreshToken != "" {
 		prov, derr := tenantProvider(ctx, p, rec)
 		switch {
 		case derr != nil:
-			fmt.Fprintf(a.stderr, "! Could not reach %s to revoke the session (%v); deleting it here only.\n", e.Tenant, derr)
+			fmt.Fprintf(say, "! Could not reach %s to revoke the session (%v); deleting it here only.\n", e.Tenant, derr)
 		default:
 			if rerr := prov.Revoke(ctx, rec.RefreshToken); errors.Is(rerr, auth.ErrNoRevocation) {
-				fmt.Fprintf(a.stderr, "! %s has no revocation endpoint; the grant stays alive there until it expires.\n", e.Tenant)
+				fmt.Fprintf(say, "! %s has no revocation endpoint; the grant stays alive there until it expires.\n", e.Tenant)
 			} else if rerr != nil {
-				fmt.Fprintf(a.stderr, "! Revocation failed (%v); deleting the session here anyway.\n", rerr)
+				fmt.Fprintf(say, "! Revocation failed (%v); deleting the session here anyway.\n", rerr)
 			} else {
-				fmt.Fprintf(a.stderr, "✓ Revoked the refresh token at %s\n", e.Tenant)
+				fmt.Fprintf(say, "✓ Revoked the refresh token at %s\n", e.Tenant)
 			}
 			if endSession {
 				if u := prov.EndSessionURL(); u != "" {
 					if auth.OpenBrowser(u) != nil {
-						fmt.Fprintf(a.stderr, "Open this URL to end the browser session:\n  %s\n", u)
+						fmt.Fprintf(say, "Open this URL to end the browser session:\n  %s\n", u)
 					}
 				}
 			}
@@ -101,6 +104,6 @@ func (a *app) logoutOne(ctx context.Context, cache *tokencache.Cache, p *Profile
 	if err := cache.Delete(e.Key); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "✓ Signed out %s from %s\n", e.Account, e.Tenant)
+	fmt.Fprintf(say, "✓ Signed out %s from %s\n", e.Account, e.Tenant)
 	return nil
 }

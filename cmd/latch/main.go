@@ -64,8 +64,13 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
-		// Until the terminal UI lands, latch alone prints the status.
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.status(cmd.Context()) },
+		// In a terminal, latch alone opens the UI; piped, it prints the status.
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !isTerminal() {
+				return a.status(cmd.Context())
+			}
+			return a.ui(cmd.Context())
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.flags.tenant, "tenant", "t", "", "tenant profile from the config file")

@@ -43,21 +43,8 @@ func (a *app) tenantCommand() *cobra.Command {
 }
 
 func (a *app) tenantAdd(name string, p Profile, makeDefault bool) error {
-	if p.Issuer == "" || p.ClientID == "" {
-		return fmt.Errorf("latch tenant add %s needs --issuer URL and --client-id ID", name)
-	}
-	if u, err := url.Parse(p.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("issuer %q is not a URL: for Logto use https://<tenant>.logto.app/oidc", p.Issuer)
-	}
-	cfg, path, err := loadConfig()
+	path, err := addTenant(name, p, makeDefault)
 	if err != nil {
-		return err
-	}
-	cfg.Tenants[name] = &p
-	if makeDefault {
-		cfg.Default = name
-	}
-	if err := saveConfig(path, cfg); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stderr, "✓ Tenant %s saved in %s. Sign in with: latch login --tenant %s\n", name, path, name)
@@ -89,20 +76,45 @@ func (a *app) tenantList() error {
 }
 
 func (a *app) tenantRemove(name string) error {
-	cfg, path, err := loadConfig()
+	path, err := removeTenant(name)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(a.stderr, "✓ Tenant %s removed from %s\n", name, path)
+	return nil
+}
+
+// addTenant writes a profile into the config file and returns its path.
+func addTenant(name string, p Profile, makeDefault bool) (string, error) {
+	if name == "" || p.Issuer == "" || p.ClientID == "" {
+		return "", fmt.Errorf("latch tenant add NAME needs --issuer URL and --client-id ID")
+	}
+	if u, err := url.Parse(p.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("issuer %q is not a URL: for Logto use https://<tenant>.logto.app/oidc", p.Issuer)
+	}
+	cfg, path, err := loadConfig()
+	if err != nil {
+		return "", err
+	}
+	cfg.Tenants[name] = &p
+	if makeDefault {
+		cfg.Default = name
+	}
+	return path, saveConfig(path, cfg)
+}
+
+// removeTenant deletes a profile from the config file.
+func removeTenant(name string) (string, error) {
+	cfg, path, err := loadConfig()
+	if err != nil {
+		return "", err
+	}
 	if _, ok := cfg.Tenants[name]; !ok {
-		return fmt.Errorf("no tenant %q in %s", name, path)
+		return "", fmt.Errorf("no tenant %q in %s", name, path)
 	}
 	delete(cfg.Tenants, name)
 	if cfg.Default == name {
 		cfg.Default = ""
 	}
-	if err := saveConfig(path, cfg); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stderr, "✓ Tenant %s removed from %s\n", name, path)
-	return nil
+	return path, saveConfig(path, cfg)
 }

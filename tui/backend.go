@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/latchdev/latch/auth"
+)
+
+// Backend is what the UI asks of latch's engine.
+type Backend interface {
+	// Tenants lists the configured profiles with their state.
+	Tenants(ctx context.Context) ([]Tenant, error)
+	// SignIn runs the interactive sign-in, telling progress as it goes.
+	SignIn(ctx context.Context, tenant string, progress func(auth.Step)) (*Session, error)
+	Session(ctx context.Context, tenant string) (*Session, error)
+	Refresh(ctx context.Context, tenant string) (*Session, error)
+	// SignOut revokes the refresh token and deletes the record.
+	SignOut(ctx context.Context, tenant string) error
+	AccessToken(ctx context.Context, tenant string) (string, error)
+	Claims(ctx context.Context, tenant string) (*Claims, error)
+	Cache(ctx context.Context) ([]CacheEntry, error)
+	DeleteCache(ctx context.Context, key string) error
+	AddTenant(t NewTenant) error
+	RemoveTenant(name string) error
+}
+
+// UserPicker is implemented by backends that can finish a sign-in without a
+// browser (the demo): the user is picked in the terminal.
+type UserPicker interface {
+	Users(tenant string) []string
+	Pick(authURL, user string) error
+}
+
+// TenantState is where a profile stands.
+type TenantState int
+
+const (
+	SignedOut TenantState = iota
+	SignedIn
+	ExpiredRefreshable
+	Expired
+	Broken
+)
+
+func (s TenantState) String() string {
+	return [...]string{"signed out", "signed in", "expired, refreshable", "expired", "error"}[s]
+}
+
+// Tenant is one profile as the tenants screen shows it.
+type Tenant struct {
+	Name, Issuer, ClientID string
+	State                  TenantState
+	Account                string
+	Expires                time.Time
+	Store                  string
+	Err                    string
+}
+
+// Session is a signed-in account at a tenant.
+type Session struct {
+	Tenant, Issuer       string
+	Name, Email, Subject string
+	Expires              time.Time
+	Scopes               []string
+	Refreshable          bool
+	Store                string
+	Key                  string
+}
+
+// Token is one decoded token for the claims screen.
+type Token struct {
+	// Identity is set when the token verified; Err says why not.
+	Identity *auth.Identity
+	Err      string
+	// Header and Payload are the raw JSON parts, pretty-printed.
+	Header, Payload string
+	// Opaque is true for an access token that is not a JWT.
+	Opaque bool
+}
+
+// Claims are the ID token, the access token and userinfo of a session.
+type Claims struct {
+	ID, Access  Token
+	Userinfo    map[string]any
+	UserinfoErr string
+}
+
+// CacheEntry is one record in the store, never a secret.
+type CacheEntry struct {
+	Key, Tenant, Account string
+	Audiences            []string
+	Size, Chunks         int
+	Expires              time.Time
+	Store                string
+}
+
+// NewTenant is what the add-tenant form collects.
+type NewTenant struct {
+	Name, Issuer, ClientID, Resource string
+}

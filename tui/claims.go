@@ -1,0 +1,265 @@
+package tui
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+)
+
+type pane int
+
+const (
+	paneID pane = iota
+	paneAccess
+	paneUserinfo
+)
+
+var paneNames = []string{"ID token", "Access token", "Userinfo"}
+
+type claimsModel struct {
+	c         *Claims
+	err       string
+	pane      pane
+	cursor    int
+	filter    textinput.Model
+	filtering bool
+	raw       bool
+	view      viewport.Model
+}
+
+type claimsMsg struct {
+	c   *Claims
+	err error
+}
+
+type claimRow struct{ name, value, meaning string }
+
+func newClaimsModel() claimsModel {
+	f := textinput.New()
+	f.Prompt = "/"
+	f.Placeholder = "filter claims"
+	return claimsModel{filter: f, view: viewport.New()}
+}
+
+func (m *Model) loadClaims() tea.Cmd {
+	if m.focus == "" {
+		m.claims.err = "No tenant selected: pick one on the Tenants screen."
+		return nil
+	}
+	b, ctx, tenant := m.opts.Backend, m.ctx, m.focus
+	return func() tea.Msg {
+		c, err := b.Claims(ctx, tenant)
+		return claimsMsg{c, err}
+	}
+}
+
+func (m *Model) updateClaims(msg tea.Msg) tea.Cmd {
+	c := &m.claims
+	switch msg := msg.(type) {
+	case claimsMsg:
+		c.c, c.err = msg.c, errText(msg.err)
+		c.cursor = 0
+		return nil
+	case tea.KeyPressMsg:
+		if c.filtering {
+			switch msg.String() {
+			case "esc":
+				c.filtering = false
+				c.filter.SetValue("")
+				c.filter.Blur()
+			case "enter":
+				c.filtering = false
+				c.filter.Blur()
+			default:
+				var cmd tea.Cmd
+				c.filter, cmd = c.filter.Update(msg)
+				c.cursor = 0
+				return cmd
+			}
+			return nil
+		}
+		return m.claimsKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
+	c := &m.claims
+	rows := m.claimRows()
+	switch {
+	case key.Matches(msg, m.keys.Left):
+		c.pane, c.cursor = (c.pane+2)%3, 0
+	case key.Matches(msg, m.keys.Right):
+		c.pane, c.cursor = (c.pane+1)%3, 0
+	case key.Matches(msg, m.keys.Raw):
+		c.raw = !c.raw
+		c.view.GotoTop()
+	case c.raw && (key.Matches(msg, m.keys.Up) || key.Matches(msg, m.keys.Down)):
+		var cmd tea.Cmd
+		c.view, cmd = c.view.Update(msg)
+		return cmd
+	case key.Matches(msg, m.keys.Up):
+		c.cursor = max(0, c.cursor-1)
+	case key.Matches(msg, m.keys.Down):
+		c.cursor = min(len(rows)-1, c.cursor+1)
+	case key.Matches(msg, m.keys.Filter):
+		c.filtering = true
+		c.filter.Focus()
+		return textinput.Blink
+	case key.Matches(msg, m.keys.CopyValue):
+		if c.cursor < len(rows) {
+			r := rows[c.cursor]
+			return tea.Batch(tea.SetClipboard(r.value), flash("Copied "+r.name+" to the clipboard (OSC 52)."))
+		}
+	}
+	return nil
+}
+
+// current is the token of the pane in focus (nil for userinfo).
+func (c *claimsModel) current() *Token {
+	if c.c == nil {
+		return nil
+	}
+	switch c.pane {
+	case paneID:
+		return &c.c.ID
+	case paneAccess:
+		return &c.c.Access
+	}
+	return nil
+}
+
+func (m Model) claimRows() []claimRow {
+	c := m.claims
+	if c.c == nil {
+		return nil
+	}
+	var claims map[string]any
+	if t := c.current(); t != nil {
+		if t.Identity != nil {
+			claims = t.Identity.Claims
+		} else if t.Payload != "" {
+			json.Unmarshal([]byte(t.Payload), &claims)
+		}
+	} else {
+		claims = c.c.Userinfo
+	}
+	names := make([]string, 0, len(claims))
+	for n := range claims {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	filter := strings.ToLower(c.filter.Value())
+	now := m.opts.Now()
+	var rows []claimRow
+	for _, n := range names {
+		r := claimRow{name: n, value: claimValue(n, claims[n], now), meaning: claimMeanings[n]}
+		if filter != "" && !strings.Contains(strings.ToLower(r.name+" "+r.value+" "+r.meaning), filter) {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func claimValue(name string, v any, now time.Time) string {
+	if f, ok := v.(float64); ok && timeClaims[name] {
+		t := time.Unix(int64(f), 0)
+		return relative(t, now) + " · " + absolute(t)
+	}
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return "null"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (m Model) viewClaims() string {
+	c := m.claims
+	var b strings.Builder
+	var tabs []string
+	for i, n := range paneNames {
+		if pane(i) == c.pane {
+			tabs = append(tabs, m.st.ActiveTab.Render(n))
+		} else {
+			tabs = append(tabs, m.st.Tab.Render(n))
+		}
+	}
+	b.WriteString(m.st.Bold.Render("Claims") + "  " + strings.Join(tabs, " ") + m.st.Dim.Render("  ←/→") + "\n")
+	if c.err != "" {
+		return b.String() + m.st.Err.Render(c.err) + "\n"
+	}
+	if c.c == nil {
+		return b.String() + m.st.Dim.Render("Loading…") + "\n"
+	}
+	b.WriteString(m.badge() + "\n")
+	if c.filtering || c.filter.Value() != "" {
+		b.WriteString(c.filter.View() + "\n")
+	}
+	if c.raw {
+		return b.String() + m.rawView()
+	}
+	rows := m.claimRows()
+	nameW := 20
+	valueW := max(16, min(44, m.width-nameW-24))
+	for i, r := range rows {
+		name, value := pad(truncate(r.name, nameW-1), nameW), pad(truncate(r.value, valueW), valueW)
+		meaning := m.st.Dim.Render(truncate(r.meaning, max(0, m.width-nameW-valueW-4)))
+		line := "  " + name + value + "  " + meaning
+		if i == c.cursor {
+			line = m.st.Selected.Render("> "+name+value) + "  " + meaning
+		}
+		b.WriteString(line + "\n")
+	}
+	if len(rows) == 0 {
+		b.WriteString(m.st.Dim.Render("  no claims") + "\n")
+	}
+	return b.String()
+}
+
+func (m Model) badge() string {
+	t := m.claims.current()
+	switch {
+	case t == nil && m.claims.c.UserinfoErr != "":
+		return m.st.Err.Render("userinfo: " + m.claims.c.UserinfoErr)
+	case t == nil:
+		return m.st.Dim.Render("from the provider's userinfo endpoint")
+	case t.Opaque:
+		return m.st.Dim.Render("opaque access token (not a JWT): ask for an API resource to get a JWT")
+	case t.Identity != nil:
+		id := t.Identity
+		return m.st.Badge.Render("✓ verified") + m.st.Dim.Render(fmt.Sprintf("  %s · kid %s · %s", id.Algorithm, id.KeyID, id.Issuer))
+	case t.Err != "":
+		return m.st.Err.Render("✗ not verified: " + t.Err)
+	}
+	return ""
+}
+
+func (m Model) rawView() string {
+	t := m.claims.current()
+	var content string
+	switch {
+	case t == nil:
+		b, _ := json.MarshalIndent(m.claims.c.Userinfo, "", "  ")
+		content = string(b)
+	case t.Opaque:
+		content = "(opaque token: no JSON inside)"
+	default:
+		content = "header\n" + t.Header + "\n\npayload\n" + t.Payload
+	}
+	v := m.claims.view
+	v.SetWidth(m.width)
+	v.SetHeight(max(3, m.height-9))
+	v.SetContent(content)
+	return v.View()
+}

@@ -1,0 +1,71 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the UI answers to, in one place, with help text.
+type keyMap struct {
+	Next, Prev, Up, Down, Left, Right key.Binding
+	Enter, Back, Help, Quit           key.Binding
+	Add, Delete, Retry, Copy          key.Binding
+	Refresh, SignOut, CopyToken       key.Binding
+	Filter, CopyValue, Raw            key.Binding
+	Yes, No, Pick                     key.Binding
+}
+
+func newKeyMap() keyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return keyMap{
+		Next:      b([]string{"tab"}, "tab", "next screen"),
+		Prev:      b([]string{"shift+tab"}, "shift+tab", "previous screen"),
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		Left:      b([]string{"left", "h"}, "←", "previous pane"),
+		Right:     b([]string{"right", "l"}, "→", "next pane"),
+		Enter:     b([]string{"enter"}, "enter", "sign in / open"),
+		Back:      b([]string{"esc"}, "esc", "cancel / back"),
+		Help:      b([]string{"?"}, "?", "help"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Add:       b([]string{"a"}, "a", "add tenant"),
+		Delete:    b([]string{"d", "x"}, "d/x", "delete"),
+		Retry:     b([]string{"r"}, "r", "retry"),
+		Copy:      b([]string{"c"}, "c", "copy URL"),
+		Refresh:   b([]string{"r"}, "r", "refresh"),
+		SignOut:   b([]string{"o"}, "o", "sign out"),
+		CopyToken: b([]string{"t"}, "t", "copy access token"),
+		Filter:    b([]string{"/"}, "/", "filter"),
+		CopyValue: b([]string{"y"}, "y", "copy value"),
+		Raw:       b([]string{"v"}, "v", "raw JSON"),
+		Yes:       b([]string{"y"}, "y", "yes"),
+		No:        b([]string{"n", "esc"}, "n", "no"),
+		Pick:      b([]string{"p"}, "p", "pick a demo user here"),
+	}
+}
+
+// helpKeys adapts the key map to help.KeyMap for the screen in focus.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+func (k keyMap) forScreen(s screen) helpKeys {
+	global := []key.Binding{k.Next, k.Prev, k.Help, k.Quit}
+	var local []key.Binding
+	switch s {
+	case screenTenants:
+		local = []key.Binding{k.Up, k.Down, k.Enter, k.Add, k.Delete}
+	case screenSignIn:
+		local = []key.Binding{k.Back, k.Retry, k.Copy, k.Pick}
+	case screenSession:
+		local = []key.Binding{k.Refresh, k.SignOut, k.CopyToken}
+	case screenClaims:
+		local = []key.Binding{k.Left, k.Right, k.Up, k.Down, k.Filter, k.CopyValue, k.Raw}
+	case screenCache:
+		local = []key.Binding{k.Up, k.Down, k.Delete}
+	}
+	return helpKeys{short: append(local, k.Help, k.Quit), full: [][]key.Binding{local, global}}
+}

@@ -1,0 +1,151 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+type sessionModel struct {
+	s       *Session
+	err     string
+	confirm bool // asking before sign-out
+	busy    string
+}
+
+type sessionMsg struct {
+	s   *Session
+	err error
+}
+type signedOutMsg struct {
+	tenant string
+	err    error
+}
+
+func (m *Model) loadSession() tea.Cmd {
+	if m.focus == "" {
+		m.session = sessionModel{err: "No tenant selected: pick one on the Tenants screen."}
+		return nil
+	}
+	b, ctx, tenant := m.opts.Backend, m.ctx, m.focus
+	return func() tea.Msg {
+		s, err := b.Session(ctx, tenant)
+		return sessionMsg{s, err}
+	}
+}
+
+func (m *Model) updateSession(msg tea.Msg) tea.Cmd {
+	s := &m.session
+	switch msg := msg.(type) {
+	case sessionMsg:
+		s.busy = ""
+		if msg.err != nil {
+			s.s, s.err = nil, msg.err.Error()
+		} else {
+			s.s, s.err = msg.s, ""
+		}
+	case signedOutMsg:
+		s.busy = ""
+		if msg.err != nil {
+			s.err = msg.err.Error()
+			return nil
+		}
+		s.s = nil
+		cmd := m.show(screenTenants)
+		m.flash = "Signed out of " + msg.tenant + ": refresh token revoked, tokens deleted."
+		return cmd
+	case tea.KeyPressMsg:
+		return m.sessionKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
+	s := &m.session
+	b, ctx, tenant := m.opts.Backend, m.ctx, m.focus
+	if s.confirm {
+		s.confirm = false
+		if key.Matches(msg, m.keys.Yes) {
+			s.busy = "Signing out…"
+			return func() tea.Msg { return signedOutMsg{tenant, b.SignOut(ctx, tenant)} }
+		}
+		return nil
+	}
+	if s.s == nil {
+		if key.Matches(msg, m.keys.Enter) && tenant != "" {
+			return m.startSignIn(tenant)
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Refresh):
+		s.busy = "Refreshing…"
+		return func() tea.Msg {
+			ses, err := b.Refresh(ctx, tenant)
+			return sessionMsg{ses, err}
+		}
+	case key.Matches(msg, m.keys.SignOut):
+		s.confirm = true
+	case key.Matches(msg, m.keys.CopyToken):
+		return func() tea.Msg {
+			tok, err := b.AccessToken(ctx, tenant)
+			if err != nil {
+				return flashMsg(err.Error())
+			}
+			return tea.Sequence(tea.SetClipboard(tok), flash("Access token copied to the clipboard (OSC 52)."))()
+		}
+	}
+	return nil
+}
+
+func (m Model) viewSession() string {
+	s := m.session
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("Session") + "\n")
+	if s.err != "" {
+		b.WriteString(m.st.Err.Render(s.err) + "\n")
+	}
+	if s.s == nil {
+		if m.focus != "" && s.err == "" {
+			b.WriteString("Not signed in to " + m.focus + ". Press enter to sign in.\n")
+		}
+		return b.String()
+	}
+	x, now := s.s, m.opts.Now()
+	row := func(k, v string) {
+		b.WriteString(" " + m.st.Dim.Render(pad(k, 11)) + truncate(v, max(10, m.width-13)) + "\n")
+	}
+	who := x.Name
+	if x.Email != "" {
+		who += " <" + x.Email + ">"
+	}
+	row("Who", who)
+	row("Subject", x.Subject)
+	row("Tenant", x.Tenant)
+	row("Issuer", x.Issuer)
+	exp := "no expiry given"
+	if !x.Expires.IsZero() {
+		exp = relative(x.Expires, now) + "  (" + absolute(x.Expires) + ")"
+		if x.Expires.Before(now) {
+			exp = m.st.Warn.Render("expired " + exp)
+		}
+	}
+	row("Expires", exp)
+	row("Scopes", strings.Join(x.Scopes, " "))
+	refresh := m.st.Warn.Render("no refresh token: sign in with offline_access")
+	if x.Refreshable {
+		refresh = m.st.OK.Render("refresh token present")
+	}
+	row("Refresh", refresh)
+	row("Stored", x.Store)
+	row("Key", x.Key)
+	if s.busy != "" {
+		b.WriteString("\n" + m.st.Dim.Render(s.busy) + "\n")
+	}
+	if s.confirm {
+		b.WriteString("\n" + m.st.Warn.Render(fmt.Sprintf("Sign out of %s? The refresh token is revoked and the tokens deleted. y/n", x.Tenant)) + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,291 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+)
+
+type tenantsModel struct {
+	list    []Tenant
+	err     string
+	cursor  int
+	form    *tenantForm
+	confirm string // the tenant asked about for deletion
+	loaded  bool
+}
+
+type tenantForm struct {
+	inputs []textinput.Model
+	focus  int
+	err    string
+}
+
+func newTenantsModel() tenantsModel { return tenantsModel{} }
+
+type tenantsMsg struct {
+	list []Tenant
+	err  error
+}
+type tenantAddedMsg struct {
+	name string
+	err  error
+}
+type tenantRemovedMsg struct {
+	name string
+	err  error
+}
+
+func (m *Model) loadTenants() tea.Cmd {
+	b, ctx := m.opts.Backend, m.ctx
+	return func() tea.Msg {
+		list, err := b.Tenants(ctx)
+		return tenantsMsg{list, err}
+	}
+}
+
+func (m *Model) selectedTenant() (Tenant, bool) {
+	t := &m.tenants
+	if t.cursor < 0 || t.cursor >= len(t.list) {
+		return Tenant{}, false
+	}
+	return t.list[t.cursor], true
+}
+
+func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
+	t := &m.tenants
+	switch msg := msg.(type) {
+	case tenantsMsg:
+		t.loaded = true
+		t.list, t.err = msg.list, errText(msg.err)
+		t.cursor = min(t.cursor, max(0, len(t.list)-1))
+		for i, tn := range t.list {
+			if tn.Name == m.focus {
+				t.cursor = i
+			}
+		}
+		if sel, ok := m.selectedTenant(); ok && m.focus == "" {
+			m.focus = sel.Name
+		}
+		return nil
+	case tenantAddedMsg:
+		if msg.err != nil {
+			if t.form != nil {
+				t.form.err = msg.err.Error()
+			}
+			return nil
+		}
+		t.form, m.focus = nil, msg.name
+		return m.loadTenants()
+	case tenantRemovedMsg:
+		if msg.err != nil {
+			m.flash = msg.err.Error()
+		} else {
+			m.flash = "Removed tenant " + msg.name
+			if m.focus == msg.name {
+				m.focus = ""
+			}
+		}
+		return m.loadTenants()
+	case tea.KeyPressMsg:
+		switch {
+		case t.form != nil:
+			return m.updateForm(msg)
+		case t.confirm != "":
+			return m.answerTenantDelete(msg)
+		}
+		return m.tenantKey(msg)
+	}
+	if t.form != nil {
+		return t.form.updateInputs(msg)
+	}
+	return nil
+}
+
+func (m *Model) tenantKey(msg tea.KeyPressMsg) tea.Cmd {
+	t := &m.tenants
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		t.cursor = max(0, t.cursor-1)
+	case key.Matches(msg, m.keys.Down):
+		t.cursor = min(len(t.list)-1, t.cursor+1)
+	case key.Matches(msg, m.keys.Add):
+		t.form = newTenantForm()
+		return textinput.Blink
+	case key.Matches(msg, m.keys.Delete):
+		if sel, ok := m.selectedTenant(); ok {
+			t.confirm = sel.Name
+		}
+	case key.Matches(msg, m.keys.Enter):
+		sel, ok := m.selectedTenant()
+		if !ok {
+			return nil
+		}
+		m.focus = sel.Name
+		if sel.State == SignedIn || sel.State == ExpiredRefreshable {
+			return m.show(screenSession)
+		}
+		return m.startSignIn(sel.Name)
+	}
+	if sel, ok := m.selectedTenant(); ok {
+		m.focus = sel.Name
+	}
+	return nil
+}
+
+func (m *Model) answerTenantDelete(msg tea.KeyPressMsg) tea.Cmd {
+	name := m.tenants.confirm
+	m.tenants.confirm = ""
+	if !key.Matches(msg, m.keys.Yes) {
+		return nil
+	}
+	b := m.opts.Backend
+	return func() tea.Msg { return tenantRemovedMsg{name, b.RemoveTenant(name)} }
+}
+
+var formLabels = []string{"Name", "Issuer", "Client ID", "API resource (optional)"}
+
+func newTenantForm() *tenantForm {
+	f := &tenantForm{}
+	for i, p := range []string{"acme", "https://acme.logto.app/oidc", "app id", "https://api.acme.dev"} {
+		in := textinput.New()
+		in.Placeholder = p
+		in.SetWidth(44)
+		if i == 0 {
+			in.Focus()
+		}
+		f.inputs = append(f.inputs, in)
+	}
+	return f
+}
+
+func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
+	f := m.tenants.form
+	switch msg.String() {
+	case "esc":
+		m.tenants.form = nil
+		return nil
+	case "tab", "down":
+		f.move(1)
+		return nil
+	case "shift+tab", "up":
+		f.move(len(f.inputs) - 1)
+		return nil
+	case "enter":
+		if f.focus < len(f.inputs)-1 {
+			f.move(1)
+			return nil
+		}
+		nt := NewTenant{Name: f.value(0), Issuer: f.value(1), ClientID: f.value(2), Resource: f.value(3)}
+		if nt.Name == "" || nt.Issuer == "" || nt.ClientID == "" {
+			f.err = "Name, issuer and client ID are needed."
+			return nil
+		}
+		b := m.opts.Backend
+		return func() tea.Msg { return tenantAddedMsg{nt.Name, b.AddTenant(nt)} }
+	}
+	return f.updateInputs(msg)
+}
+
+func (f *tenantForm) value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
+
+func (f *tenantForm) move(step int) {
+	f.inputs[f.focus].Blur()
+	f.focus = (f.focus + step) % len(f.inputs)
+	f.inputs[f.focus].Focus()
+}
+
+func (f *tenantForm) updateInputs(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+	return cmd
+}
+
+func (m Model) viewTenants() string {
+	t := m.tenants
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("Tenants") + "\n")
+	if t.form != nil {
+		return b.String() + m.viewForm()
+	}
+	if t.err != "" {
+		b.WriteString(m.st.Err.Render(t.err) + "\n")
+	}
+	if t.loaded && len(t.list) == 0 && t.err == "" {
+		b.WriteString("No tenants yet. Press a to add one (issuer and client ID of a Logto Native app).\n")
+	}
+	now := m.opts.Now()
+	for i, tn := range t.list {
+		cursor := "  "
+		name := tn.Name
+		if i == t.cursor {
+			cursor = m.st.Selected.Render("> ")
+			name = m.st.Selected.Render(name)
+		}
+		state := m.stateBadge(tn)
+		line := fmt.Sprintf("%s%s  %s", cursor, pad(name, 12), pad(state, 24))
+		if tn.Account != "" {
+			line += "  " + pad(truncate(tn.Account, 28), 28)
+		}
+		if !tn.Expires.IsZero() {
+			line += "  " + m.st.Dim.Render(relative(tn.Expires, now))
+		}
+		b.WriteString(truncate(line, m.width) + "\n")
+		if i == t.cursor {
+			detail := "    " + tn.Issuer
+			if tn.Store != "" {
+				detail += " · " + tn.Store
+			}
+			b.WriteString(m.st.Dim.Render(truncate(detail, m.width)) + "\n")
+			if tn.Err != "" {
+				b.WriteString("    " + m.st.Err.Render(truncate(tn.Err, m.width-4)) + "\n")
+			}
+		}
+	}
+	if t.confirm != "" {
+		b.WriteString("\n" + m.st.Warn.Render(fmt.Sprintf("Delete tenant %s from the config? Its tokens stay until you sign out. y/n", t.confirm)) + "\n")
+	}
+	return b.String()
+}
+
+func (m Model) stateBadge(t Tenant) string {
+	switch t.State {
+	case SignedIn:
+		return m.st.OK.Render("● signed in")
+	case ExpiredRefreshable:
+		return m.st.Warn.Render("◐ expired, refreshable")
+	case Expired:
+		return m.st.Warn.Render("○ expired")
+	case Broken:
+		return m.st.Err.Render("✗ error")
+	}
+	return m.st.Dim.Render("○ signed out")
+}
+
+func (m Model) viewForm() string {
+	f := m.tenants.form
+	var b strings.Builder
+	b.WriteString("Add a tenant (tab moves, enter on the last field saves, esc cancels)\n\n")
+	for i, in := range f.inputs {
+		label := formLabels[i]
+		if i == f.focus {
+			label = m.st.Selected.Render(label)
+		}
+		b.WriteString(pad(label, 26) + in.View() + "\n")
+	}
+	if f.err != "" {
+		b.WriteString("\n" + m.st.Err.Render(f.err) + "\n")
+	}
+	b.WriteString("\n" + m.st.Dim.Render("Register http://127.0.0.1/callback as the app's redirect URI.") + "\n")
+	return b.String()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
