@@ -213,7 +213,7 @@ func (m Model) View() tea.View {
 		body = m.viewCache()
 	}
 	if m.showHelp {
-		body = m.help.FullHelpView(m.keys.forScreen(m.screen).FullHelp())
+		body = m.help.FullHelpView(m.keys.forScreen(m.screen, m.picker()).FullHelp())
 	}
 	header := m.header()
 	footer := m.footer()
@@ -224,6 +224,8 @@ func (m Model) View() tea.View {
 	v.WindowTitle = "latch"
 	return v
 }
+
+func (m Model) picker() bool { _, ok := m.opts.Backend.(UserPicker); return ok }
 
 func (m Model) header() string {
 	parts := []string{m.st.Header.Render("latch")}
@@ -248,7 +250,7 @@ func (m Model) header() string {
 }
 
 func (m Model) footer() string {
-	line := m.help.ShortHelpView(m.keys.forScreen(m.screen).ShortHelp())
+	line := m.help.ShortHelpView(m.keys.forScreen(m.screen, m.picker()).ShortHelp())
 	if m.flash != "" {
 		line = m.st.Warn.Render(truncate(m.flash, m.width)) + "\n" + line
 	}

@@ -52,14 +52,17 @@ type helpKeys struct {
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-func (k keyMap) forScreen(s screen) helpKeys {
+func (k keyMap) forScreen(s screen, picker bool) helpKeys {
 	global := []key.Binding{k.Next, k.Prev, k.Help, k.Quit}
 	var local []key.Binding
 	switch s {
 	case screenTenants:
 		local = []key.Binding{k.Up, k.Down, k.Enter, k.Add, k.Delete}
 	case screenSignIn:
-		local = []key.Binding{k.Back, k.Retry, k.Copy, k.Pick}
+		local = []key.Binding{k.Back, k.Retry, k.Copy}
+		if picker {
+			local = append(local, k.Pick)
+		}
 	case screenSession:
 		local = []key.Binding{k.Refresh, k.SignOut, k.CopyToken}
 	case screenClaims:

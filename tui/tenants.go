@@ -228,7 +228,8 @@ func (m Model) viewTenants() string {
 		state := m.stateBadge(tn)
 		line := fmt.Sprintf("%s%s  %s", cursor, pad(name, 12), pad(state, 24))
 		if tn.Account != "" {
-			line += "  " + pad(truncate(tn.Account, 28), 28)
+			w := max(10, m.width-54)
+			line += "  " + pad(truncate(tn.Account, w), w)
 		}
 		if !tn.Expires.IsZero() {
 			line += "  " + m.st.Dim.Render(relative(tn.Expires, now))
