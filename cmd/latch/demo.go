@@ -32,9 +32,14 @@ verified claims, why the cache is keyed by the real tenant and not /common, and 
 Demo tokens go to the keyring under the service latch-demo (or memory when there is no
 keyring) and are deleted at the end; your config is not touched.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.demo(cmd.Context(), ttl) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if script || !isTerminal() {
+				return a.demo(cmd.Context(), ttl)
+			}
+			return a.demoUI(cmd.Context(), ttl)
+		},
 	}
-	cmd.Flags().BoolVar(&script, "script", false, "run without a terminal and print a report (the default until the terminal UI lands)")
+	cmd.Flags().BoolVar(&script, "script", false, "no terminal UI: run every step and print a report (exit 0 when all worked)")
 	cmd.Flags().DurationVar(&ttl, "demo-ttl", time.Hour, "lifetime of the demo provider's access and ID tokens")
 	return cmd
 }
@@ -47,22 +52,63 @@ type demoRun struct {
 	fails int
 }
 
-func (a *app) demo(ctx context.Context, ttl time.Duration) error {
+// demoEnv is the demo provider and a cache of its own: the keyring under
+// the service latch-demo (memory when there is no keyring), with its index
+// in a temporary directory. close deletes every demo record.
+type demoEnv struct {
+	srv       *demoidp.Server
+	cache     *tokencache.Cache
+	tmp       string
+	keyringOK bool
+}
+
+func startDemo(ttl time.Duration) (*demoEnv, error) {
 	srv, err := demoidp.Start(ttl)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer srv.Close()
 	tmp, err := os.MkdirTemp("", "latch-demo-")
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	e := &demoEnv{srv: srv, tmp: tmp, cache: &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}, keyringOK: true}
+	if err := e.cache.Probe(); err != nil {
+		e.keyringOK = false
+		e.cache.Store = tokencache.NewMemStore()
+	}
+	return e, nil
+}
+
+func (e *demoEnv) close() {
+	if x, err := e.cache.Index(); err == nil {
+		for k := range x.Records {
+			e.cache.Delete(k)
+		}
+	}
+	e.srv.Close()
+	os.RemoveAll(e.tmp)
+}
+
+// profiles are the demo tenants; they are never written to the config.
+func (e *demoEnv) profiles() []*Profile {
+	var out []*Profile
+	for _, name := range []string{"acme", "globex", "common"} {
+		out = append(out, &Profile{Name: "demo-" + name, Issuer: e.srv.Issuer(name), ClientID: demoidp.ClientID, discoveryDir: e.tmp})
+	}
+	return out
+}
+
+func (a *app) demo(ctx context.Context, ttl time.Duration) error {
+	env, err := startDemo(ttl)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	cache := &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}
-	if err := cache.Probe(); err != nil {
-		fmt.Fprintf(a.stderr, "! No OS keyring here (%v).\n  Demo tokens are kept in memory instead; real sign-ins would need a keyring or --store file.\n", firstLine(err))
-		cache.Store = tokencache.NewMemStore()
+	defer env.close()
+	if !env.keyringOK {
+		fmt.Fprintln(a.stderr, "! No OS keyring here: demo tokens are kept in memory instead; real sign-ins need a keyring or --store file.")
 	}
+	srv, cache, tmp := env.srv, env.cache, env.tmp
 	d := &demoRun{a: a, srv: srv, cache: cache, tmp: tmp}
 	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", srv.URL, cache.Store.Name(), demoKeyringService)
 	d.tenant(ctx, "acme", "ada", "Logto-style tenant, ID tokens signed ES384")
@@ -89,6 +135,9 @@ func (d *demoRun) step(ok bool, format string, args ...any) {
 func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 	w := d.a.stdout
 	p := &Profile{Name: "demo-" + name, Issuer: d.srv.Issuer(name), ClientID: demoidp.ClientID, discoveryDir: d.tmp}
+	if user != "ada" {
+		p.Name += "-" + user
+	}
 	fmt.Fprintf(w, "%s — %s\n", p.Name, what)
 	cfg, _ := authConfig(p, "")
 	prov, err := auth.Discover(ctx, cfg)
@@ -158,29 +207,43 @@ func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 
 var pickLink = regexp.MustCompile(`id="([a-z]+)" href="([^"]+)"`)
 
-// demoBrowser plays the person at the demo sign-in page: it opens the page
-// and picks the user.
+// demoBrowser plays the person at the demo sign-in page, in the background.
 func demoBrowser(user string) func(string) error {
 	return func(authURL string) error {
-		go func() {
-			resp, err := http.Get(authURL)
-			if err != nil {
-				return
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			for _, m := range pickLink.FindAllStringSubmatch(string(b), -1) {
-				if m[1] == user {
-					next, _ := resp.Request.URL.Parse(htmlUnescape(m[2]))
-					if r2, err := http.Get(next.String()); err == nil {
-						io.Copy(io.Discard, r2.Body)
-						r2.Body.Close()
-					}
-				}
-			}
-		}()
+		go pickDemoUser(authURL, user)
 		return nil
 	}
+}
+
+// pickDemoUser opens the demo sign-in page and follows the user's link,
+// which redirects to latch's loopback.
+func pickDemoUser(authURL, user string) error {
+	resp, err := http.Get(authURL)
+	if err != nil {
+		return err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range pickLink.FindAllStringSubmatch(string(b), -1) {
+		if m[1] != user {
+			continue
+		}
+		next, err := resp.Request.URL.Parse(htmlUnescape(m[2]))
+		if err != nil {
+			return err
+		}
+		r2, err := http.Get(next.String())
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, r2.Body)
+		r2.Body.Close()
+		if r2.StatusCode != http.StatusOK {
+			return fmt.Errorf("the sign-in answered %s", r2.Status)
+		}
+		return nil
+	}
+	return fmt.Errorf("%s is not a user of this demo tenant", user)
 }
 
 func htmlUnescape(s string) string {

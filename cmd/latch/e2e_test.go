@@ -486,3 +486,15 @@ func TestTwoTenantsAndLogoutAll(t *testing.T) {
 		t.Errorf("login to a removed tenant: %d %q", r.code, r.stderr)
 	}
 }
+
+func TestNoTerminalPrintsStatus(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	if r := u.run(); r.code != 0 || !strings.Contains(r.stderr, "Not signed in anywhere") {
+		t.Fatalf("latch with no terminal: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	u.ok("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme")
+	if r := u.ok(); !strings.Contains(r.stdout, "PROFILE") || !strings.Contains(r.stdout, "acme") {
+		t.Fatalf("latch with no terminal should print the status: %q", r.stdout)
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/latchdev/latch/auth/authtest"
+	"github.com/zalando/go-keyring"
+)
+
+// terminal is latch running in a private tmux server, driven by keys as a
+// person would, read back with capture-pane.
+type terminal struct {
+	t      *testing.T
+	socket string
+}
+
+func (u *user) terminal(env ...string) *terminal {
+	return u.terminalArgs(nil, env...)
+}
+
+func (u *user) terminalArgs(args []string, env ...string) *terminal {
+	u.t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		authtest.Missing(u.t, "tmux", "the terminal UI tests drive latch through tmux")
+	}
+	term := &terminal{t: u.t, socket: fmt.Sprintf("latch-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	cmd := exec.Command("tmux", "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-s", "latch", strings.Join(append([]string{u.latch}, args...), " "))
+	cmd.Env = append(append(append([]string{}, u.env...), env...), "TERM=xterm-256color")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		u.t.Fatalf("tmux: %v: %s", err, out)
+	}
+	u.t.Cleanup(func() { exec.Command("tmux", "-L", term.socket, "kill-server").Run() })
+	return term
+}
+
+func (term *terminal) keys(keys ...string) {
+	term.t.Helper()
+	for _, k := range keys {
+		if out, err := exec.Command("tmux", "-L", term.socket, "send-keys", "-t", "latch", k).CombinedOutput(); err != nil {
+			term.t.Fatalf("send-keys %s: %v %s", k, err, out)
+		}
+		// Keys sent back to back can merge (esc then tab reads as alt+tab).
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (term *terminal) screen() string {
+	out, _ := exec.Command("tmux", "-L", term.socket, "capture-pane", "-p", "-t", "latch").Output()
+	return string(out)
+}
+
+// waitFor polls the screen until every text is on it.
+func (term *terminal) waitFor(texts ...string) string {
+	term.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		s := term.screen()
+		missing := ""
+		for _, want := range texts {
+			if !strings.Contains(s, want) {
+				missing = want
+				break
+			}
+		}
+		if missing == "" {
+			return s
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("the screen never showed %q:\n%s", missing, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestTUISignInClaimsSignOut(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	term := u.terminal()
+	term.waitFor("Tenants", "acme", "signed out")
+	term.keys("Enter")
+	term.waitFor("Session", "Test alice <alice@example.test>", "refresh token present", "keyring")
+	key := onlyKey(t, u.index())
+
+	term.keys("Tab")
+	s := term.waitFor("✓ verified", "ES384", "sub ", "alice", "iss ", op.Issuer)
+	if strings.Contains(s, secretRecord(t, key)["refresh_token"].(string)) {
+		t.Fatal("a secret is on the screen")
+	}
+	term.keys("Right", "Right")
+	term.waitFor("from the provider's userinfo endpoint", "alice@example.test")
+
+	term.keys("BTab", "o")
+	term.waitFor("Sign out of acme?")
+	term.keys("y")
+	term.waitFor("Signed out of acme", "signed out")
+	if _, err := keyring.Get("latch", key); err != keyring.ErrNotFound {
+		t.Fatalf("the keyring entry is still there after sign-out: %v", err)
+	}
+	term.keys("q")
+}
+
+var listenerRe = regexp.MustCompile(`Listener\s+(127\.0\.0\.1:\d+)`)
+
+func TestTUIEscCancelsAndFreesThePort(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	term := u.terminal("BROWSER=true") // a browser that never signs in
+	term.waitFor("acme")
+	term.keys("Enter")
+	s := term.waitFor("Waiting for you in the browser", "left", "If no browser opened")
+	m := listenerRe.FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no listener address on screen:\n%s", s)
+	}
+	term.keys("Escape")
+	term.waitFor("sign-in cancelled", "r retries")
+	ln, err := net.Listen("tcp", m[1])
+	if err != nil {
+		t.Fatalf("port %s still busy after esc: %v", m[1], err)
+	}
+	ln.Close()
+	if len(u.index()) != 0 {
+		t.Error("a cancelled sign-in wrote to the index")
+	}
+}
+
+func TestDemoTUIPicksAUserInTheTerminal(t *testing.T) {
+	u := newUser(t)
+	term := u.terminalArgs([]string{"demo"}, "BROWSER=true") // no browser opens: the picker must do
+	term.waitFor("Demo:", "demo-acme", "demo-globex", "demo-common")
+	term.keys("Enter")
+	term.waitFor("Waiting for you in the browser", "p picks a demo user right here")
+	term.keys("p")
+	term.waitFor("Pick a demo user", "ada", "grace")
+	term.keys("Enter")
+	term.waitFor("Session", "Ada Lovelace <ada@acme.example>", "refresh token present")
+	term.keys("Tab")
+	term.waitFor("✓ verified", "ES384", "Logto roles")
+	term.keys("q")
+	// q quits: latch exits and its tmux session ends.
+	deadline := time.Now().Add(10 * time.Second)
+	for exec.Command("tmux", "-L", term.socket, "has-session", "-t", "latch").Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("latch demo did not exit on q:\n%s", term.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
