@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -241,4 +242,35 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 		return nil, nil, fmt.Errorf("refreshed, but storing the new tokens failed: %w", err)
 	}
 	return r.Find(req.Audience), r, nil
+}
+
+// DeleteKey removes what a key names: a whole record, or one access token
+// of a record (an access key: the record key and an audience).
+func (c *Cache) DeleteKey(key string) error {
+	x, err := c.Index()
+	if err != nil {
+		return err
+	}
+	if _, ok := x.Records[Key(key)]; ok {
+		return c.Delete(Key(key))
+	}
+	for _, e := range x.Records {
+		for _, a := range e.Audiences {
+			if a.Key != key {
+				continue
+			}
+			release, err := c.lock(string(e.Key))
+			if err != nil {
+				return err
+			}
+			defer release()
+			r, err := c.Load(e.Key)
+			if err != nil {
+				return err
+			}
+			r.Access = slices.DeleteFunc(r.Access, func(t AccessToken) bool { return AccessKey(r.Key, t.Audience) == key })
+			return c.save(e.Profile, r, false)
+		}
+	}
+	return fmt.Errorf("no cache entry %q: see latch cache ls", key)
 }

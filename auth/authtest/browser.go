@@ -43,6 +43,15 @@ func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 		if final.Path == "/callback" {
 			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil
 		}
+		// latch's demo provider lists users as links: click the user's.
+		if l := regexp.MustCompile(`id="` + regexp.QuoteMeta(user) + `" href="([^"]+)"`).FindStringSubmatch(string(body)); l != nil {
+			next, err := final.Parse(html.UnescapeString(l[1]))
+			if err != nil {
+				return nil, err
+			}
+			resp, err = c.Get(next.String())
+			continue
+		}
 		m := formRe.FindStringSubmatch(string(body))
 		if m == nil {
 			return nil, fmt.Errorf("page %s (%d) has no form: %.300s", final, resp.StatusCode, body)

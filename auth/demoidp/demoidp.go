@@ -72,6 +72,8 @@ type Server struct {
 	// AccessTTL is the lifetime of access and ID tokens.
 	AccessTTL time.Duration
 	requests  atomic.Int64
+	pathsMu   sync.Mutex
+	paths     map[string]int
 
 	srv     *http.Server
 	tenants map[string]*tenant
@@ -102,7 +104,7 @@ func Start(accessTTL time.Duration) (*Server, error) {
 		accessTTL = time.Hour
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), AccessTTL: accessTTL, tenants: map[string]*tenant{},
-		codes: map[string]*grant{}, tokens: map[string]*grant{}, used: map[string]*grant{}}
+		codes: map[string]*grant{}, tokens: map[string]*grant{}, used: map[string]*grant{}, paths: map[string]int{}}
 	ec, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	rs, _ := rsa.GenerateKey(rand.Reader, 2048)
 	entra, _ := rsa.GenerateKey(rand.Reader, 2048)
@@ -119,6 +121,13 @@ func Start(accessTTL time.Duration) (*Server, error) {
 
 // Close stops the server.
 func (s *Server) Close() error { return s.srv.Close() }
+
+// Path is how many requests one path has had.
+func (s *Server) Path(p string) int {
+	s.pathsMu.Lock()
+	defer s.pathsMu.Unlock()
+	return s.paths[p]
+}
 
 // Requests is how many requests the server has answered.
 func (s *Server) Requests() int64 { return s.requests.Load() }
@@ -138,6 +147,9 @@ func (s *Server) Issuer(name string) string {
 // route maps /<tenant>/oidc/<endpoint> and /<tenant>/v2.0/<endpoint>.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	s.pathsMu.Lock()
+	s.paths[r.URL.Path]++
+	s.pathsMu.Unlock()
 	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 3)
 	if len(parts) < 3 || (parts[1] != "oidc" && parts[1] != "v2.0") {
 		http.NotFound(w, r)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -20,6 +22,8 @@ type loginFlags struct {
 	redirectPort                               int
 	timeout                                    time.Duration
 	noBrowser                                  bool
+	orgs                                       []string
+	tenantID                                   string
 }
 
 func (a *app) loginCommand() *cobra.Command {
@@ -47,6 +51,8 @@ func (a *app) loginCommand() *cobra.Command {
 	fl.IntVar(&f.redirectPort, "redirect-port", 0, "loopback port (default: any free port)")
 	fl.DurationVar(&f.timeout, "timeout", auth.DefaultTimeout, "how long to wait for the browser")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser; print the URL to open elsewhere")
+	fl.StringArrayVar(&f.orgs, "org", nil, "Logto organization to get a token for (adds urn:logto:scope:organizations); repeatable")
+	fl.StringVar(&f.tenantID, "tenant-id", "", "multi-tenant profiles (Entra /common): sign in to this directory")
 	return cmd
 }
 
@@ -70,12 +76,20 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.tenantID != "" {
+		if prov, err = directoryProvider(ctx, p, prov, f.tenantID); err != nil {
+			return err
+		}
+	}
 	opts := auth.LoginOptions{
 		Scopes: orDefault(f.scopes, p.Scopes), Resources: orDefault(f.resources, p.Resources),
 		Prompt: firstSet(f.prompt, p.Prompt), LoginHint: f.loginHint, FirstScreen: f.firstScreen,
 		DirectSignIn: f.directSign, Identifier: f.identifier, UILocales: f.uiLocales,
 		RedirectHost: firstSet(f.redirectHost, p.RedirectHost), RedirectPort: f.redirectPort,
-		Timeout: f.timeout, Progress: a.printStep,
+		Timeout: f.timeout, Progress: a.printStep, TenantID: f.tenantID,
+	}
+	if len(f.orgs) > 0 {
+		opts.Scopes = withScope(opts.Scopes, "urn:logto:scope:organizations")
 	}
 	if opts.RedirectPort == 0 {
 		opts.RedirectPort = p.RedirectPort
@@ -83,7 +97,7 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if f.noBrowser {
 		opts.OpenBrowser = func(string) error { return errors.New("--no-browser") }
 	}
-	rec, res, err := signIn(ctx, prov, cache, p, opts, a.stderr)
+	rec, res, err := signIn(ctx, prov, cache, p, opts, f.orgs, a.stderr)
 	if err != nil {
 		return err
 	}
@@ -94,23 +108,30 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 // signIn runs the interactive sign-in and stores the session: the one
 // path both the command and the terminal UI take. Notes for people (a
 // resource that could not be had) go to say.
-func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p *Profile, opts auth.LoginOptions, say io.Writer) (*tokencache.Record, *auth.Result, error) {
+func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p *Profile, opts auth.LoginOptions, orgs []string, say io.Writer) (*tokencache.Record, *auth.Result, error) {
 	res, err := prov.Login(ctx, opts)
 	if err != nil {
 		return nil, nil, errors.New(auth.Explain(err))
 	}
 	rec := tokencache.NewRecord(res, p.ClientID, p.Issuer, time.Now())
-	// Every other resource gets its own JWT access token now, by refresh
-	// grants with resource; nobody else knows this refresh token yet.
+	// Every other resource and each organization gets its own access token
+	// now, by refresh grants (each rotates the refresh token); nobody else
+	// knows this refresh token yet, so no lock is needed.
+	var extra []auth.Audience
 	for _, r := range opts.Resources[min(1, len(opts.Resources)):] {
+		extra = append(extra, auth.Audience{Resource: r})
+	}
+	for _, o := range orgs {
+		extra = append(extra, auth.Audience{Organization: o})
+	}
+	for _, aud := range extra {
 		if rec.RefreshToken == "" {
-			fmt.Fprintf(say, "No refresh token, so no token for %s: add the offline_access scope.\n", r)
+			fmt.Fprintln(say, "No refresh token, so no token for the other resources and organizations: add the offline_access scope.")
 			break
 		}
-		aud := auth.Audience{Resource: r}
 		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: rec.RefreshToken, Audience: aud})
 		if err != nil {
-			return nil, nil, fmt.Errorf("token for resource %s: %s", r, auth.Explain(err))
+			return nil, nil, fmt.Errorf("token for %s: %s", tokencache.AudienceKey(aud), auth.Explain(err))
 		}
 		rec.Put(aud, t, time.Now())
 	}
@@ -158,4 +179,27 @@ func firstSet(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// directoryProvider turns a multi-tenant profile (/common, /organizations)
+// into the provider of one directory: the issuer template with tid put in.
+func directoryProvider(ctx context.Context, p *Profile, prov *auth.Provider, tid string) (*auth.Provider, error) {
+	if !prov.Metadata.IsMultiTenant() {
+		return nil, fmt.Errorf("--tenant-id needs a multi-tenant profile (an issuer such as .../common/v2.0); %s is one tenant already", p.Issuer)
+	}
+	cfg, err := authConfig(p, strings.ReplaceAll(prov.Metadata.Issuer, auth.TenantTemplate, tid))
+	if err != nil {
+		return nil, err
+	}
+	return auth.Discover(ctx, cfg)
+}
+
+func withScope(scopes []string, s string) []string {
+	if len(scopes) == 0 {
+		scopes = auth.DefaultScopes
+	}
+	if slices.Contains(scopes, s) {
+		return scopes
+	}
+	return append(slices.Clone(scopes), s)
 }

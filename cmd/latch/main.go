@@ -80,7 +80,7 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
 	root.AddCommand(a.loginCommand(), a.tokenCommand(), a.claimsCommand(), a.statusCommand(),
-		a.logoutCommand(), a.tenantCommand(), a.demoCommand())
+		a.logoutCommand(), a.tenantCommand(), a.demoCommand(), a.cacheCommand(), a.orgsCommand())
 	return root
 }
 
