@@ -86,8 +86,13 @@ func (f *fakeBackend) Cache(context.Context) ([]CacheEntry, error) {
 		Expires: now.Add(59 * time.Minute), Store: "keyring"}}, nil
 }
 func (f *fakeBackend) DeleteCache(context.Context, string) error { return nil }
-func (f *fakeBackend) AddTenant(t NewTenant) error               { f.added = append(f.added, t); return nil }
-func (f *fakeBackend) RemoveTenant(n string) error               { f.removed = append(f.removed, n); return nil }
+func (f *fakeBackend) Explain(context.Context, string) (*Explanation, error) {
+	return &Explanation{Key: "latch/v1 tenant=27:https://acme.logto.app/oidc client=3:abc sub=5:u-ada", Hit: true, Verdict: "hit",
+		Reason: "served from the keyring with no request", Fields: []ExplainField{
+			{"tenant", "https://acme.logto.app/oidc", "profile acme (issuer)"}, {"account", "u-ada", "the profile's current account"}}}, nil
+}
+func (f *fakeBackend) AddTenant(t NewTenant) error { f.added = append(f.added, t); return nil }
+func (f *fakeBackend) RemoveTenant(n string) error { f.removed = append(f.removed, n); return nil }
 
 func newModel(b Backend, w, h int) Model {
 	m := New(context.Background(), Options{Backend: b, NoColor: true, Dark: true, Now: func() time.Time { return now }})

@@ -20,6 +20,9 @@ type Backend interface {
 	AccessToken(ctx context.Context, tenant string) (string, error)
 	Claims(ctx context.Context, tenant string) (*Claims, error)
 	Cache(ctx context.Context) ([]CacheEntry, error)
+	// Explain says which key a token lookup for the tenant uses and whether
+	// it hits.
+	Explain(ctx context.Context, tenant string) (*Explanation, error)
 	DeleteCache(ctx context.Context, key string) error
 	AddTenant(t NewTenant) error
 	RemoveTenant(name string) error
@@ -99,3 +102,15 @@ type CacheEntry struct {
 type NewTenant struct {
 	Name, Issuer, ClientID, Resource string
 }
+
+// Explanation is a cache lookup, field by field, with its verdict.
+type Explanation struct {
+	Key     string
+	Fields  []ExplainField
+	Hit     bool
+	Verdict string
+	Reason  string
+}
+
+// ExplainField is one part of a key and where its value came from.
+type ExplainField struct{ Name, Value, Source string }

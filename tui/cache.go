@@ -9,6 +9,7 @@ import (
 )
 
 type cacheModel struct {
+	explain *Explanation
 	list    []CacheEntry
 	err     string
 	cursor  int
@@ -16,16 +17,21 @@ type cacheModel struct {
 }
 
 type cacheMsg struct {
-	list []CacheEntry
-	err  error
+	list    []CacheEntry
+	explain *Explanation
+	err     error
 }
 type cacheDeletedMsg struct{ err error }
 
 func (m *Model) loadCache() tea.Cmd {
-	b, ctx := m.opts.Backend, m.ctx
+	b, ctx, tenant := m.opts.Backend, m.ctx, m.focus
 	return func() tea.Msg {
 		l, err := b.Cache(ctx)
-		return cacheMsg{l, err}
+		var ex *Explanation
+		if tenant != "" && err == nil {
+			ex, _ = b.Explain(ctx, tenant)
+		}
+		return cacheMsg{l, ex, err}
 	}
 }
 
@@ -33,7 +39,7 @@ func (m *Model) updateCache(msg tea.Msg) tea.Cmd {
 	c := &m.cache
 	switch msg := msg.(type) {
 	case cacheMsg:
-		c.list, c.err = msg.list, errText(msg.err)
+		c.list, c.explain, c.err = msg.list, msg.explain, errText(msg.err)
 		c.cursor = min(c.cursor, max(0, len(c.list)-1))
 	case cacheDeletedMsg:
 		if msg.err != nil {
@@ -73,6 +79,17 @@ func (m Model) viewCache() string {
 	}
 	if len(c.list) == 0 && c.err == "" {
 		b.WriteString(m.st.Dim.Render("Nothing stored. Sign in to a tenant first.") + "\n")
+	}
+	if ex := c.explain; ex != nil {
+		verdict := m.st.OK.Render("hit")
+		if !ex.Hit {
+			verdict = m.st.Warn.Render("miss: " + ex.Verdict)
+		}
+		b.WriteString(fmt.Sprintf("Token lookup for %s: %s %s\n", m.focus, verdict, m.st.Dim.Render(truncate("— "+ex.Reason, max(10, m.width-30-len(m.focus))))))
+		for _, f := range ex.Fields {
+			b.WriteString(m.st.Dim.Render(truncate(fmt.Sprintf("  %-9s %s  ← %s", f.Name, f.Value, f.Source), m.width)) + "\n")
+		}
+		b.WriteString("\n")
 	}
 	now := m.opts.Now()
 	for i, e := range c.list {

@@ -259,6 +259,23 @@ func (b *tuiBackend) Cache(_ context.Context) ([]tui.CacheEntry, error) {
 	return out, nil
 }
 
+func (b *tuiBackend) Explain(_ context.Context, tenant string) (*tui.Explanation, error) {
+	p, err := b.profile(tenant)
+	if err != nil {
+		return nil, err
+	}
+	x, err := b.cache.Index()
+	if err != nil {
+		return nil, err
+	}
+	ex := x.Explain(tokencache.Query{Profile: p.Name, Issuer: p.Issuer, ClientID: p.ClientID, Now: time.Now(), MinTTL: time.Minute})
+	out := &tui.Explanation{Key: ex.Key, Hit: ex.Hit, Verdict: ex.Verdict, Reason: ex.Reason}
+	for _, f := range ex.Fields {
+		out.Fields = append(out.Fields, tui.ExplainField{Name: f.Name, Value: f.Value, Source: f.Source})
+	}
+	return out, nil
+}
+
 func (b *tuiBackend) DeleteCache(_ context.Context, key string) error {
 	return b.cache.Delete(tokencache.Key(key))
 }
