@@ -54,7 +54,12 @@ func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 		}
 		m := formRe.FindStringSubmatch(string(body))
 		if m == nil {
-			return nil, fmt.Errorf("page %s (%d) has no form: %.300s", final, resp.StatusCode, body)
+			// A page with nothing to click ends the visit (a device
+			// approval page); an error page is an error.
+			if resp.StatusCode >= 400 {
+				return nil, fmt.Errorf("page %s answered %d: %.300s", final, resp.StatusCode, body)
+			}
+			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil
 		}
 		action, err := final.Parse(html.UnescapeString(m[1]))
 		if err != nil {

@@ -9,7 +9,8 @@
 // latch relies on: PKCE S256, state passed back, nonce, the RFC 9207 iss
 // parameter, a refresh token only with offline_access and prompt=consent,
 // rotation with revocation of the whole grant on reuse, JWT access tokens
-// for resources, userinfo and revocation.
+// for resources, organization tokens, userinfo, revocation and the device
+// authorization grant.
 package demoidp
 
 import (
@@ -82,6 +83,15 @@ type Server struct {
 	codes  map[string]*grant
 	tokens map[string]*grant // refresh token -> grant
 	used   map[string]*grant // rotated-out refresh tokens
+	device map[string]*deviceGrant
+}
+
+// deviceGrant is a pending device authorization (RFC 8628).
+type deviceGrant struct {
+	userCode string
+	tenant   *tenant
+	scopes   []string
+	approved *grant
 }
 
 type grant struct {
@@ -104,7 +114,8 @@ func Start(accessTTL time.Duration) (*Server, error) {
 		accessTTL = time.Hour
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), AccessTTL: accessTTL, tenants: map[string]*tenant{},
-		codes: map[string]*grant{}, tokens: map[string]*grant{}, used: map[string]*grant{}, paths: map[string]int{}}
+		codes: map[string]*grant{}, tokens: map[string]*grant{}, used: map[string]*grant{}, paths: map[string]int{},
+		device: map[string]*deviceGrant{}}
 	ec, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	rs, _ := rsa.GenerateKey(rand.Reader, 2048)
 	entra, _ := rsa.GenerateKey(rand.Reader, 2048)
@@ -174,6 +185,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.token(w, r, t)
 	case "userinfo":
 		s.userinfo(w, r, t)
+	case "device_authorization":
+		s.deviceAuthorization(w, r, t, base)
+	case "device":
+		s.devicePage(w, r, t)
+	case "device/pick":
+		s.devicePick(w, r, t)
 	case "revoke":
 		s.revoke(w, r)
 	case "end-session":

@@ -33,7 +33,7 @@ func (s *Server) discovery(w http.ResponseWriter, t *tenant, base string) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer": t.issuer, "authorization_endpoint": base + "/auth", "token_endpoint": base + "/token",
 		"userinfo_endpoint": base + "/userinfo", "jwks_uri": base + "/jwks", "revocation_endpoint": base + "/revoke",
-		"end_session_endpoint": base + "/end-session", "id_token_signing_alg_values_supported": []string{string(t.alg)},
+		"end_session_endpoint": base + "/end-session", "device_authorization_endpoint": base + "/device_authorization", "id_token_signing_alg_values_supported": []string{string(t.alg)},
 		"code_challenge_methods_supported": []string{"S256"}, "authorization_response_iss_parameter_supported": true,
 		"scopes_supported": []string{"openid", "profile", "email", "offline_access", "urn:logto:scope:organizations"},
 	})
@@ -158,6 +158,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, t *tenant) {
 		}
 		delete(s.tokens, rt)
 		s.used[rt] = g
+	case "urn:ietf:params:oauth:grant-type:device_code":
+		if g = s.deviceToken(w, f.Get("device_code")); g == nil {
+			return
+		}
 	default:
 		oauthError(w, 400, "unsupported_grant_type", f.Get("grant_type"))
 		return

@@ -24,6 +24,7 @@ type loginFlags struct {
 	noBrowser                                  bool
 	orgs                                       []string
 	tenantID                                   string
+	device                                     bool
 }
 
 func (a *app) loginCommand() *cobra.Command {
@@ -52,6 +53,7 @@ func (a *app) loginCommand() *cobra.Command {
 	fl.DurationVar(&f.timeout, "timeout", auth.DefaultTimeout, "how long to wait for the browser")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser; print the URL to open elsewhere")
 	fl.StringArrayVar(&f.orgs, "org", nil, "Logto organization to get a token for (adds urn:logto:scope:organizations); repeatable")
+	fl.BoolVar(&f.device, "device", false, "device code flow (RFC 8628): approve on another device, no loopback needed")
 	fl.StringVar(&f.tenantID, "tenant-id", "", "multi-tenant profiles (Entra /common): sign in to this directory")
 	return cmd
 }
@@ -97,7 +99,13 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if f.noBrowser {
 		opts.OpenBrowser = func(string) error { return errors.New("--no-browser") }
 	}
-	rec, res, err := signIn(ctx, prov, cache, p, opts, f.orgs, a.stderr)
+	if f.device {
+		opts.OpenBrowser = nil
+		if !f.noBrowser {
+			opts.OpenBrowser = auth.OpenBrowser
+		}
+	}
+	rec, res, err := signIn(ctx, prov, cache, p, opts, f.orgs, a.stderr, f.device)
 	if err != nil {
 		return err
 	}
@@ -108,8 +116,14 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 // signIn runs the interactive sign-in and stores the session: the one
 // path both the command and the terminal UI take. Notes for people (a
 // resource that could not be had) go to say.
-func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p *Profile, opts auth.LoginOptions, orgs []string, say io.Writer) (*tokencache.Record, *auth.Result, error) {
-	res, err := prov.Login(ctx, opts)
+func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p *Profile, opts auth.LoginOptions, orgs []string, say io.Writer, device bool) (*tokencache.Record, *auth.Result, error) {
+	var res *auth.Result
+	var err error
+	if device {
+		res, err = prov.DeviceLogin(ctx, auth.DeviceOptions{Scopes: opts.Scopes, Resources: opts.Resources, OpenBrowser: opts.OpenBrowser, Progress: opts.Progress})
+	} else {
+		res, err = prov.Login(ctx, opts)
+	}
 	if err != nil {
 		return nil, nil, errors.New(auth.Explain(err))
 	}
@@ -156,6 +170,8 @@ func (a *app) printStep(s auth.Step) {
 		fmt.Fprintf(w, "! Could not open a browser (%s). Open this URL to sign in:\n  %s\n", s.Detail, s.URL)
 	case auth.StepWaiting:
 		fmt.Fprintf(w, "… Waiting for the sign-in (until %s, Ctrl-C cancels)\n", s.Deadline.Format("15:04:05"))
+	case auth.StepDeviceCode:
+		fmt.Fprintf(w, "! On any device, open\n  %s\n  and enter the code %s (until %s, Ctrl-C cancels)\n", s.URL, s.Detail, s.Deadline.Format("15:04:05"))
 	case auth.StepCallback:
 		fmt.Fprintln(w, "✓ Callback received")
 	case auth.StepExchange:

@@ -222,3 +222,21 @@ func TestCacheExplainVerdicts(t *testing.T) {
 		t.Error("cache rm left the record")
 	}
 }
+
+func TestDeviceFlowWithoutLoopback(t *testing.T) {
+	idp := startDemoIdP(t)
+	u := newUser(t, "LATCH_TEST_USER=grace")
+	u.ok("tenant", "add", "acme", "--issuer", idp.Issuer("acme"), "--client-id", demoidp.ClientID)
+	r := u.ok("login", "--tenant", "acme", "--device")
+	if !strings.Contains(r.stderr, "and enter the code") || !strings.Contains(r.stderr, "Signed in to "+idp.Issuer("acme")+" as Grace Hopper") {
+		t.Fatalf("device login output:\n%s", r.stderr)
+	}
+	if strings.Contains(r.stderr, "Listening for the redirect") {
+		t.Error("the device flow opened a loopback listener")
+	}
+	tok := strings.TrimSpace(u.ok("token", "--tenant", "acme").stdout)
+	if tok == "" || idp.Path("/acme/oidc/device_authorization") != 1 {
+		t.Fatal("no token after the device flow")
+	}
+	u.ok("token", "--tenant", "acme", "--force-refresh") // refreshable: offline_access without prompt
+}

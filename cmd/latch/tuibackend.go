@@ -129,7 +129,7 @@ func (b *tuiBackend) SignIn(ctx context.Context, tenant string, progress func(au
 	}
 	opts := auth.LoginOptions{Scopes: p.Scopes, Resources: p.Resources, Prompt: p.Prompt,
 		RedirectHost: p.RedirectHost, RedirectPort: p.RedirectPort, Progress: progress, OpenBrowser: b.browser}
-	if _, _, err := signIn(ctx, prov, b.cache, p, opts, nil, io.Discard); err != nil {
+	if _, _, err := signIn(ctx, prov, b.cache, p, opts, nil, io.Discard, false); err != nil {
 		return nil, err
 	}
 	return b.Session(ctx, tenant)
