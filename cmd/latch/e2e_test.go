@@ -498,3 +498,11 @@ func TestNoTerminalPrintsStatus(t *testing.T) {
 		t.Fatalf("latch with no terminal should print the status: %q", r.stdout)
 	}
 }
+
+func TestDemoWithoutKeyringUsesMemoryAndSaysSo(t *testing.T) {
+	u := newUser(t, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "nobody"), "LATCH_KEYRING_TIMEOUT=1s")
+	r := u.run("demo", "--script")
+	if r.code != 0 || !strings.Contains(r.stderr, "kept in memory") || !strings.Contains(r.stdout, "tokens in the memory") || !strings.Contains(r.stdout, "All steps worked") {
+		t.Fatalf("demo with no keyring: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
