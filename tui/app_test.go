@@ -75,7 +75,7 @@ func (f *fakeBackend) Claims(context.Context, string) (*Claims, error) {
 		"roles": []any{"admin"}, "organizations": []any{"org-1"},
 	}}
 	return &Claims{
-		ID:       Token{Identity: id, Header: `{"alg": "ES384", "kid": "k1"}`, Payload: `{"sub": "u-ada"}`},
+		ID:       Token{Identity: id, Header: "{\n  \"alg\": \"ES384\",\n  \"kid\": \"k1\"\n}", Payload: "{\n  \"sub\": \"u-ada\",\n  \"name\": \"Ada Lovelace\",\n  \"email\": \"ada@acme.dev\"\n}"},
 		Access:   Token{Opaque: true},
 		Userinfo: map[string]any{"sub": "u-ada", "email": "ada@acme.dev"},
 	}, nil
@@ -277,6 +277,21 @@ func TestClaimsFilterAndCopy(t *testing.T) {
 	}
 	if !strings.Contains(screenText(m), "Logto organizations") {
 		t.Error("the meaning of a Logto claim is not shown")
+	}
+}
+
+func TestRawViewScrolls(t *testing.T) {
+	m := newModel(newFake(), 80, 12)
+	m = send(send(m, press("tab")), press("tab"))
+	m = send(m, press("v"))
+	if !strings.Contains(screenText(m), "header") {
+		t.Fatalf("raw view:\n%s", screenText(m))
+	}
+	for range 4 {
+		m = send(m, press("down"))
+	}
+	if strings.Contains(screenText(m), "header") {
+		t.Fatalf("raw view did not scroll:\n%s", screenText(m))
 	}
 }
 

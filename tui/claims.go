@@ -66,6 +66,7 @@ func (m *Model) updateClaims(msg tea.Msg) tea.Cmd {
 	case claimsMsg:
 		c.c, c.err = msg.c, errText(msg.err)
 		c.cursor = 0
+		m.sizeRaw()
 		return nil
 	case tea.KeyPressMsg:
 		if c.filtering {
@@ -96,10 +97,13 @@ func (m *Model) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Left):
 		c.pane, c.cursor = (c.pane+2)%3, 0
+		m.sizeRaw()
 	case key.Matches(msg, m.keys.Right):
 		c.pane, c.cursor = (c.pane+1)%3, 0
+		m.sizeRaw()
 	case key.Matches(msg, m.keys.Raw):
 		c.raw = !c.raw
+		m.sizeRaw()
 		c.view.GotoTop()
 	case c.raw && (key.Matches(msg, m.keys.Up) || key.Matches(msg, m.keys.Down)):
 		var cmd tea.Cmd
@@ -245,7 +249,20 @@ func (m Model) badge() string {
 	return ""
 }
 
-func (m Model) rawView() string {
+// sizeRaw fits the raw JSON viewport to the window and fills it.
+func (m *Model) sizeRaw() {
+	v := &m.claims.view
+	v.SetWidth(m.width)
+	v.SetHeight(max(3, m.height-9))
+	v.SetContent(m.rawContent())
+}
+
+func (m Model) rawView() string { return m.claims.view.View() }
+
+func (m Model) rawContent() string {
+	if m.claims.c == nil {
+		return ""
+	}
 	t := m.claims.current()
 	var content string
 	switch {
@@ -257,9 +274,5 @@ func (m Model) rawView() string {
 	default:
 		content = "header\n" + t.Header + "\n\npayload\n" + t.Payload
 	}
-	v := m.claims.view
-	v.SetWidth(m.width)
-	v.SetHeight(max(3, m.height-9))
-	v.SetContent(content)
-	return v.View()
+	return content
 }

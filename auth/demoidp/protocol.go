@@ -217,6 +217,13 @@ func (s *Server) idClaims(g *grant, now time.Time) map[string]any {
 		c["username"], c["roles"] = u.Username, u.Roles
 		if len(u.Orgs) > 0 {
 			c["organizations"] = u.Orgs
+			var roles []string
+			for _, o := range u.Orgs {
+				for _, r := range u.Roles {
+					roles = append(roles, o+":"+r)
+				}
+			}
+			c["organization_roles"] = roles
 		}
 	}
 	return c
