@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -504,5 +505,84 @@ func TestDemoWithoutKeyringUsesMemoryAndSaysSo(t *testing.T) {
 	r := u.run("demo", "--script")
 	if r.code != 0 || !strings.Contains(r.stderr, "kept in memory") || !strings.Contains(r.stdout, "tokens in the memory") || !strings.Contains(r.stdout, "All steps worked") {
 		t.Fatalf("demo with no keyring: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestCtrlCCancelsLoginAndFreesThePort(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t, "BROWSER=true") // a browser that never signs in
+	cmd := exec.Command(u.latch, "login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	cmd.Env = u.env
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	var out strings.Builder
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := stderr.Read(buf)
+			out.Write(buf[:n])
+			if m := regexp.MustCompile(`redirect on (127\.0\.0\.1:\d+)`).FindStringSubmatch(out.String()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var a string
+	select {
+	case a = <-addr:
+	case <-time.After(15 * time.Second):
+		t.Fatal("login never listened")
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("login after Ctrl-C: %v", err)
+	}
+	ln, err := net.Listen("tcp", a)
+	if err != nil {
+		t.Fatalf("port %s still busy after Ctrl-C: %v", a, err)
+	}
+	ln.Close()
+	if len(u.index()) != 0 {
+		t.Error("a cancelled login wrote to the index")
+	}
+}
+
+func TestLocalhostRedirectJSONTokenAndEndSession(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	log := filepath.Join(t.TempDir(), "browser.log")
+	u.env = append(u.env, "LATCH_TEST_BROWSER_LOG="+log)
+	login := u.ok("login", "--tenant", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--redirect-host", "localhost")
+	if !strings.Contains(login.stderr, "redirect_uri=http%3A%2F%2Flocalhost%3A") {
+		t.Fatalf("the redirect URI does not use localhost:\n%s", login.stderr)
+	}
+	var tok map[string]any
+	out := u.ok("token", "--tenant", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "-o", "json").stdout
+	if err := json.Unmarshal([]byte(out), &tok); err != nil || tok["token"] == "" || tok["tenant"] != op.Issuer || tok["expiry"] == nil {
+		t.Fatalf("token -o json: %s (%v)", out, err)
+	}
+	u.ok("logout", "--tenant", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--end-session")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(log)
+		if strings.Contains(string(b), "open "+op.Issuer+"/session/end?client_id="+authtest.ClientES384) {
+			if strings.Contains(string(b), "id_token_hint") {
+				t.Fatal("the end-session URL carries the ID token")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser never opened the end-session page; log: %s", b)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

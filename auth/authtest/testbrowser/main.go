@@ -21,11 +21,11 @@ func main() {
 		user = "alice"
 	}
 	res, err := authtest.Browse(os.Args[len(os.Args)-1], user, os.Getenv("LATCH_TEST_DENY") == "1")
-	line := ""
+	line := "open " + os.Args[len(os.Args)-1] + "\n"
 	if err != nil {
-		line = "error " + err.Error()
+		line += "error " + err.Error()
 	} else {
-		line = fmt.Sprintf("%d %s", res.Status, res.FinalURL)
+		line += fmt.Sprintf("%d %s", res.Status, res.FinalURL)
 	}
 	if p := os.Getenv("LATCH_TEST_BROWSER_LOG"); p != "" {
 		f, ferr := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
