@@ -25,7 +25,7 @@ func TestProfileCAFile(t *testing.T) {
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
 
-	without := &Profile{Issuer: srv.URL, ClientID: "c"}
+	without := &Profile{Issuer: srv.URL, ClientID: "c", discoveryDir: t.TempDir()}
 	cfg, err := authConfig(without, "")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestProfileCAFile(t *testing.T) {
 	if _, err := auth.Discover(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("an unknown CA was trusted: %v", err)
 	}
-	with := &Profile{Issuer: srv.URL, ClientID: "c", CAFile: ca}
+	with := &Profile{Issuer: srv.URL, ClientID: "c", CAFile: ca, discoveryDir: t.TempDir()}
 	if cfg, err = authConfig(with, ""); err != nil {
 		t.Fatal(err)
 	}
