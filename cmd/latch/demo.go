@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"regexp"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -205,49 +202,12 @@ func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 	fmt.Fprintln(w)
 }
 
-var pickLink = regexp.MustCompile(`id="([a-z]+)" href="([^"]+)"`)
-
 // demoBrowser plays the person at the demo sign-in page, in the background.
 func demoBrowser(user string) func(string) error {
 	return func(authURL string) error {
-		go pickDemoUser(authURL, user)
+		go demoidp.PickUser(authURL, user)
 		return nil
 	}
-}
-
-// pickDemoUser opens the demo sign-in page and follows the user's link,
-// which redirects to latch's loopback.
-func pickDemoUser(authURL, user string) error {
-	resp, err := http.Get(authURL)
-	if err != nil {
-		return err
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	for _, m := range pickLink.FindAllStringSubmatch(string(b), -1) {
-		if m[1] != user {
-			continue
-		}
-		next, err := resp.Request.URL.Parse(htmlUnescape(m[2]))
-		if err != nil {
-			return err
-		}
-		r2, err := http.Get(next.String())
-		if err != nil {
-			return err
-		}
-		io.Copy(io.Discard, r2.Body)
-		r2.Body.Close()
-		if r2.StatusCode != http.StatusOK {
-			return fmt.Errorf("the sign-in answered %s", r2.Status)
-		}
-		return nil
-	}
-	return fmt.Errorf("%s is not a user of this demo tenant", user)
-}
-
-func htmlUnescape(s string) string {
-	return regexp.MustCompile(`&amp;`).ReplaceAllString(s, "&")
 }
 
 func firstLine(err error) string {

@@ -34,7 +34,7 @@ func (b *demoBackend) Users(tenant string) []string {
 	return out
 }
 
-func (b *demoBackend) Pick(authURL, user string) error { return pickDemoUser(authURL, user) }
+func (b *demoBackend) Pick(authURL, user string) error { return demoidp.PickUser(authURL, user) }
 
 // demoUI opens the terminal UI on the demo tenants.
 func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
