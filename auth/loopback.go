@@ -6,23 +6,19 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"html/template"
+	"html"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
 //go:embed callback.html
 var callbackHTML string
-
-// callbackPage is parsed on first use: commands that never sign in (latch
-// token) should not pay for it at start-up.
-var callbackPage = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("callback").Parse(callbackHTML))
-})
 
 // callbackCSP lets the page show its own inline style and nothing else.
 const callbackCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
@@ -182,7 +178,22 @@ func writePage(w http.ResponseWriter, status int, p page) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	callbackPage().Execute(w, p)
+	io.WriteString(w, p.render())
+}
+
+// render fills the page; every value is HTML-escaped (the provider's error
+// description included). html/template is not used: its init would cost
+// every latch start, latch token included.
+func (p page) render() string {
+	class, detail := "fail", ""
+	if p.OK {
+		class = "ok"
+	}
+	if p.Detail != "" {
+		detail = "<p><code>" + html.EscapeString(p.Detail) + "</code></p>"
+	}
+	return strings.NewReplacer("{{title}}", html.EscapeString(p.Title), "{{class}}", class,
+		"{{message}}", html.EscapeString(p.Message), "{{detail}}", detail).Replace(callbackHTML)
 }
 
 func errDetail(err error) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,17 @@ func TestExplain(t *testing.T) {
 	}
 	if got := Explain(&ProviderError{Code: "invalid_client", Description: "AADSTS65001: consent"}); !strings.Contains(got, "--prompt consent") {
 		t.Errorf("AADSTS65001: %q", got)
+	}
+}
+
+func TestCallbackPageEscapesTheProvidersWords(t *testing.T) {
+	lb, err := Listen("", 0, CallbackCheck{State: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Close()
+	_, body, _ := get(t, lb.RedirectURI+"?state=s&error=access_denied&error_description="+url.QueryEscape(`<script>alert(1)</script>`))
+	if strings.Contains(body, "<script>") || !strings.Contains(body, "&lt;script&gt;") {
+		t.Fatalf("the error description is not escaped:\n%s", body)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 )
@@ -28,7 +27,7 @@ type claimsModel struct {
 	err       string
 	pane      pane
 	cursor    int
-	filter    textinput.Model
+	filter    input
 	filtering bool
 	raw       bool
 	view      viewport.Model
@@ -42,10 +41,7 @@ type claimsMsg struct {
 type claimRow struct{ name, value, meaning string }
 
 func newClaimsModel() claimsModel {
-	f := textinput.New()
-	f.Prompt = "/"
-	f.Placeholder = "filter claims"
-	return claimsModel{filter: f, view: viewport.New()}
+	return claimsModel{filter: newInput("/", "filter claims", 30), view: viewport.New()}
 }
 
 func (m *Model) loadClaims() tea.Cmd {
@@ -79,10 +75,9 @@ func (m *Model) updateClaims(msg tea.Msg) tea.Cmd {
 				c.filtering = false
 				c.filter.Blur()
 			default:
-				var cmd tea.Cmd
-				c.filter, cmd = c.filter.Update(msg)
-				c.cursor = 0
-				return cmd
+				if c.filter.update(msg) {
+					c.cursor = 0
+				}
 			}
 			return nil
 		}
@@ -116,7 +111,6 @@ func (m *Model) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Filter):
 		c.filtering = true
 		c.filter.Focus()
-		return textinput.Blink
 	case key.Matches(msg, m.keys.CopyValue):
 		if c.cursor < len(rows) {
 			r := rows[c.cursor]
@@ -208,7 +202,7 @@ func (m Model) viewClaims() string {
 	}
 	b.WriteString(m.badge() + "\n")
 	if c.filtering || c.filter.Value() != "" {
-		b.WriteString(c.filter.View() + "\n")
+		b.WriteString(c.filter.View(m.st) + "\n")
 	}
 	if c.raw {
 		return b.String() + m.rawView()

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -19,7 +18,7 @@ type tenantsModel struct {
 }
 
 type tenantForm struct {
-	inputs []textinput.Model
+	inputs []input
 	focus  int
 	err    string
 }
@@ -99,9 +98,6 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 		}
 		return m.tenantKey(msg)
 	}
-	if t.form != nil {
-		return t.form.updateInputs(msg)
-	}
 	return nil
 }
 
@@ -114,7 +110,7 @@ func (m *Model) tenantKey(msg tea.KeyPressMsg) tea.Cmd {
 		t.cursor = min(len(t.list)-1, t.cursor+1)
 	case key.Matches(msg, m.keys.Add):
 		t.form = newTenantForm()
-		return textinput.Blink
+		return nil
 	case key.Matches(msg, m.keys.Delete):
 		if sel, ok := m.selectedTenant(); ok {
 			t.confirm = sel.Name
@@ -151,9 +147,7 @@ var formLabels = []string{"Name", "Issuer", "Client ID", "API resource (optional
 func newTenantForm() *tenantForm {
 	f := &tenantForm{}
 	for i, p := range []string{"acme", "https://acme.logto.app/oidc", "app id", "https://api.acme.dev"} {
-		in := textinput.New()
-		in.Placeholder = p
-		in.SetWidth(44)
+		in := newInput("", p, 44)
 		if i == 0 {
 			in.Focus()
 		}
@@ -187,7 +181,10 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 		b := m.opts.Backend
 		return func() tea.Msg { return tenantAddedMsg{nt.Name, b.AddTenant(nt)} }
 	}
-	return f.updateInputs(msg)
+	if f.inputs[f.focus].update(msg) {
+		f.err = ""
+	}
+	return nil
 }
 
 func (f *tenantForm) value(i int) string { return strings.TrimSpace(f.inputs[i].Value()) }
@@ -196,12 +193,6 @@ func (f *tenantForm) move(step int) {
 	f.inputs[f.focus].Blur()
 	f.focus = (f.focus + step) % len(f.inputs)
 	f.inputs[f.focus].Focus()
-}
-
-func (f *tenantForm) updateInputs(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-	return cmd
 }
 
 func (m Model) viewTenants() string {
@@ -275,7 +266,7 @@ func (m Model) viewForm() string {
 		if i == f.focus {
 			label = m.st.Selected.Render(label)
 		}
-		b.WriteString(pad(label, 26) + in.View() + "\n")
+		b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
 	}
 	if f.err != "" {
 		b.WriteString("\n" + m.st.Err.Render(f.err) + "\n")

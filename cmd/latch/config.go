@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/BurntSushi/toml"
+	toml "github.com/pelletier/go-toml/v2"
 )
 
 // Config is the TOML file at os.UserConfigDir()/latch/config.toml, or
@@ -63,7 +63,7 @@ func loadConfig() (*Config, string, error) {
 	if err != nil {
 		return nil, path, err
 	}
-	if _, err := toml.Decode(string(b), c); err != nil {
+	if err := toml.Unmarshal(b, c); err != nil {
 		return nil, path, fmt.Errorf("config %s: %w", path, err)
 	}
 	if c.Tenants == nil {
@@ -79,12 +79,12 @@ func saveConfig(path string, c *Config) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	var b strings.Builder
-	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+	b, err := toml.Marshal(c)
+	if err != nil {
 		return err
 	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
