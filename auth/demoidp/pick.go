@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"sync"
 )
 
-var pickLink = regexp.MustCompile(`id="([a-z]+)" href="([^"]+)"`)
+// pickLink is compiled on first use: latch links this package, and its
+// start-up (latch token) should not pay for a demo.
+var pickLink = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`id="([a-z]+)" href="([^"]+)"`) })
 
 // PickUser does what a person does on the demo sign-in page: it opens the
 // authorization URL and follows the user's link, which redirects to the
@@ -20,7 +23,7 @@ func PickUser(authURL, user string) error {
 	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	for _, m := range pickLink.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range pickLink().FindAllStringSubmatch(string(b), -1) {
 		if m[1] != user {
 			continue
 		}
