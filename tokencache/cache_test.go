@@ -188,3 +188,15 @@ func TestFileStoreIsPrivate(t *testing.T) {
 		t.Errorf("index says store %q", x.Records[r.Key].Store)
 	}
 }
+
+func TestPutKeepsTheIDTokenAndRotatesTheRefreshToken(t *testing.T) {
+	r := bigRecord("p")
+	r.Put(auth.Audience{}, &auth.Tokens{AccessToken: "at2"}, time.Now())
+	if r.IDToken == "" || r.RefreshToken != "rt-p" || r.Find(auth.Audience{}).AccessToken != "at2" {
+		t.Fatal("a response without ID or refresh token lost the old ones, or kept the old access token")
+	}
+	r.Put(auth.Audience{Resource: "https://api"}, &auth.Tokens{AccessToken: "at3", RefreshToken: "rt-new", IDToken: "id-new"}, time.Now())
+	if r.RefreshToken != "rt-new" || r.IDToken != "id-new" || len(r.Access) != 2 || r.Find(auth.Audience{}).AccessToken != "at2" {
+		t.Fatalf("rotation or a second audience went wrong: %+v", r)
+	}
+}

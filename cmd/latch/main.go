@@ -1,9 +1,22 @@
 // Command latch signs a developer in from the terminal through Logto or any
 // OpenID Connect provider and keeps the tokens in the OS keyring.
 //
-// Exit codes: 0 ok, 1 error, 2 sign-in required.
+// Exit codes: 0 ok, 1 error, 2 sign-in required. Data goes to stdout,
+// messages for people to stderr.
 //
-// Data goes to stdout, messages for people to stderr.
+// Choices made where the design is silent:
+//
+//   - A profile comes from --tenant (the config file), or from --issuer and
+//     --client-id alone; such a profile is named --tenant if given, else
+//     "<issuer>#<client-id>", and that name keys it in the index.
+//   - With no --tenant, the config's default, or its only tenant, is used.
+//   - latch alone opens the terminal UI when stdin and stdout are terminals,
+//     and prints the status otherwise.
+//   - login checks that the store answers before it opens a browser, so a
+//     sign-in is never thrown away for want of a keyring.
+//   - Other resources and organizations asked for at login are fetched
+//     right after it, by refresh grants, before the session is stored.
+//   - logout deletes the session even when revocation fails, and says so.
 package main
 
 import (
