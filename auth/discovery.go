@@ -78,7 +78,7 @@ func Discover(ctx context.Context, cfg *Config) (*Provider, error) {
 	} else {
 		raw, maxAge, err := fetch(ctx, cfg, issuer+"/.well-known/openid-configuration")
 		if err != nil {
-			return nil, fmt.Errorf("discovery for %s: %w", issuer, err)
+			return nil, discoveryError(issuer, err)
 		}
 		p.Metadata = Metadata{}
 		if err := json.Unmarshal(raw, &p.Metadata); err != nil {
@@ -96,6 +96,22 @@ func Discover(ctx context.Context, cfg *Config) (*Provider, error) {
 	}
 	p.keys = &KeySet{provider: p, cached: cached}
 	return p, nil
+}
+
+// errNotFound is a 404 from fetch.
+var errNotFound = errors.New("not found")
+
+func discoveryError(issuer string, err error) error {
+	var ue *url.Error
+	switch {
+	case errors.Is(err, errNotFound):
+		return fmt.Errorf("no OpenID configuration under %s: check the issuer URL (for Logto it ends in /oidc)", issuer)
+	case errors.As(err, &ue) && ue.Timeout():
+		return fmt.Errorf("%s did not answer in time: check the network and HTTPS_PROXY", issuer)
+	case errors.As(err, &ue):
+		return fmt.Errorf("cannot reach %s (%v): check the issuer URL, the network and HTTPS_PROXY", issuer, ue.Err)
+	}
+	return fmt.Errorf("discovery for %s: %w", issuer, err)
 }
 
 func (m *Metadata) check(issuer string) error {
@@ -130,6 +146,9 @@ func fetch(ctx context.Context, cfg *Config, u string) ([]byte, time.Duration, e
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return nil, 0, err
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, 0, fmt.Errorf("GET %s: %w", u, errNotFound)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, 0, fmt.Errorf("GET %s: %s", u, resp.Status)

@@ -170,3 +170,20 @@ func TestMultiTenantIssuer(t *testing.T) {
 		t.Fatalf("tenant outside allowed_tenants: %v", err)
 	}
 }
+
+func TestDiscoveryErrorsSayWhatToDo(t *testing.T) {
+	f := newFakeOP(t)
+	for _, tt := range []struct{ issuer, want string }{
+		{f.srv.URL + "/wrong", "no OpenID configuration under"},
+		{"http://127.0.0.1:1/oidc", "cannot reach"},
+	} {
+		_, err := Discover(t.Context(), &Config{Issuer: tt.issuer, ClientID: "cli"})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "check") {
+			t.Errorf("Discover(%s) = %v, want %q and what to check", tt.issuer, err, tt.want)
+		}
+	}
+	f.meta["issuer"] = "https://evil.example"
+	if _, err := Discover(t.Context(), &Config{Issuer: f.srv.URL, ClientID: "cli"}); err == nil || !strings.Contains(err.Error(), "names issuer") {
+		t.Errorf("a discovery document naming another issuer was accepted: %v", err)
+	}
+}

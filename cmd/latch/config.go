@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -121,7 +122,11 @@ func (c *Config) resolve(f profileFlags) (*Profile, error) {
 			cp := *found
 			p = &cp
 		} else if f.issuer == "" {
-			return nil, fmt.Errorf("no tenant %q in the config: add it with latch tenant add %s --issuer URL --client-id ID (known: %s)", name, name, strings.Join(c.names(), ", "))
+			known := "none yet"
+			if len(c.Tenants) > 0 {
+				known = strings.Join(c.names(), ", ")
+			}
+			return nil, fmt.Errorf("no tenant %q in the config: add it with latch tenant add %s --issuer URL --client-id ID (known: %s)", name, name, known)
 		}
 	}
 	if f.issuer != "" {
@@ -133,6 +138,9 @@ func (c *Config) resolve(f profileFlags) (*Profile, error) {
 	if p.Issuer == "" {
 		return nil, errors.New("no tenant: pass --tenant NAME (see latch tenant ls) or --issuer URL --client-id ID")
 	}
+	if err := checkIssuer(p.Issuer); err != nil {
+		return nil, err
+	}
 	if p.ClientID == "" {
 		return nil, fmt.Errorf("no client id for %s: pass --client-id (the Logto app ID)", p.Issuer)
 	}
@@ -141,4 +149,13 @@ func (c *Config) resolve(f profileFlags) (*Profile, error) {
 	}
 	p.Name = name
 	return p, nil
+}
+
+// checkIssuer refuses what cannot be an issuer before any request is made.
+func checkIssuer(issuer string) error {
+	u, err := url.Parse(issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("issuer %q is not a URL: for Logto use https://<tenant>.logto.app/oidc", issuer)
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -89,8 +88,8 @@ func addTenant(name string, p Profile, makeDefault bool) (string, error) {
 	if name == "" || p.Issuer == "" || p.ClientID == "" {
 		return "", fmt.Errorf("latch tenant add NAME needs --issuer URL and --client-id ID")
 	}
-	if u, err := url.Parse(p.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("issuer %q is not a URL: for Logto use https://<tenant>.logto.app/oidc", p.Issuer)
+	if err := checkIssuer(p.Issuer); err != nil {
+		return "", err
 	}
 	cfg, path, err := loadConfig()
 	if err != nil {
