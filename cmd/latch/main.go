@@ -53,7 +53,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	root := a.rootCommand()
+	root := a.rootCommand(len(args) > 0 && args[0] == "token")
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -69,7 +69,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func (a *app) rootCommand() *cobra.Command {
+// rootCommand builds the command tree. onlyToken builds just what latch
+// token needs: scripts call it often, and every command built costs start-up.
+func (a *app) rootCommand(onlyToken bool) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "latch",
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
@@ -92,6 +94,11 @@ func (a *app) rootCommand() *cobra.Command {
 	pf.StringVar(&a.flags.account, "account", "", "account (sub or email) when several are signed in")
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	if onlyToken {
+		root.CompletionOptions.DisableDefaultCmd = true
+		root.AddCommand(a.tokenCommand())
+		return root
+	}
 	root.AddCommand(a.loginCommand(), a.tokenCommand(), a.claimsCommand(), a.statusCommand(),
 		a.logoutCommand(), a.tenantCommand(), a.demoCommand(), a.cacheCommand(), a.orgsCommand())
 	return root
