@@ -179,6 +179,17 @@ func TestScreensGolden(t *testing.T) {
 			failed := send(send(newModel(f, size[0], size[1]), press("down")), press("down"))
 			failed = send(failed, press("enter"))
 			t.Run("signin_error", func(t *testing.T) { golden.RequireEqual(t, screenText(failed)) })
+			waiting := m
+			waiting.screen, waiting.focus = screenSignIn, "acme"
+			waiting.signin = signinModel{tenant: "acme", events: make(chan tea.Msg), spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+				url: "https://acme.logto.app/oidc/auth?client_id=abc&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=xyz",
+				deadline: now.Add(4*time.Minute + 58*time.Second), steps: map[auth.StepKind]auth.Step{
+					auth.StepDiscovery: {Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc"},
+					auth.StepListener:  {Kind: auth.StepListener, Detail: "127.0.0.1:40117"},
+					auth.StepBrowser:   {Kind: auth.StepBrowser},
+					auth.StepWaiting:   {Kind: auth.StepWaiting},
+				}}
+			t.Run("signin_waiting", func(t *testing.T) { golden.RequireEqual(t, screenText(waiting)) })
 		})
 	}
 }
