@@ -182,7 +182,7 @@ func TestScreensGolden(t *testing.T) {
 			waiting := m
 			waiting.screen, waiting.focus = screenSignIn, "acme"
 			waiting.signin = signinModel{tenant: "acme", events: make(chan tea.Msg), spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-				url: "https://acme.logto.app/oidc/auth?client_id=abc&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=xyz",
+				url:      "https://acme.logto.app/oidc/auth?client_id=abc&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=xyz",
 				deadline: now.Add(4*time.Minute + 58*time.Second), steps: map[auth.StepKind]auth.Step{
 					auth.StepDiscovery: {Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc"},
 					auth.StepListener:  {Kind: auth.StepListener, Detail: "127.0.0.1:40117"},

@@ -95,7 +95,7 @@ func (m Model) viewCache() string {
 	for i, e := range c.list {
 		exp := "—"
 		if !e.Expires.IsZero() {
-			exp = relative(e.Expires, now)
+			exp = Relative(e.Expires, now)
 		}
 		line := fmt.Sprintf("%s  %s  %5dB  %d chunk(s)  %s", pad(truncate(e.Account, 24), 24), pad(truncate(e.Tenant, 30), 30), e.Size, max(1, e.Chunks), exp)
 		if i == c.cursor {

@@ -158,7 +158,7 @@ func (m Model) claimRows() []claimRow {
 	now := m.opts.Now()
 	var rows []claimRow
 	for _, n := range names {
-		r := claimRow{name: n, value: claimValue(n, claims[n], now), meaning: claimMeanings[n]}
+		r := claimRow{name: n, value: ClaimValue(n, claims[n], now), meaning: ClaimMeaning(n)}
 		if filter != "" && !strings.Contains(strings.ToLower(r.name+" "+r.value+" "+r.meaning), filter) {
 			continue
 		}
@@ -167,10 +167,12 @@ func (m Model) claimRows() []claimRow {
 	return rows
 }
 
-func claimValue(name string, v any, now time.Time) string {
+// ClaimValue shows a claim's value for people: times relative and absolute,
+// lists as JSON.
+func ClaimValue(name string, v any, now time.Time) string {
 	if f, ok := v.(float64); ok && timeClaims[name] {
 		t := time.Unix(int64(f), 0)
-		return relative(t, now) + " · " + absolute(t)
+		return Relative(t, now) + " · " + Absolute(t)
 	}
 	switch v := v.(type) {
 	case string:

@@ -16,8 +16,8 @@ func pad(s string, w int) string {
 	return s
 }
 
-// relative is "in 59m12s", "3h04m ago".
-func relative(t, now time.Time) string {
+// Relative is "in 59m12s", "3h04m ago".
+func Relative(t, now time.Time) string {
 	d := t.Sub(now).Truncate(time.Second)
 	switch {
 	case d > 0:
@@ -40,5 +40,5 @@ func short(d time.Duration) string {
 	return fmt.Sprintf("%ds", int(d.Seconds()))
 }
 
-// absolute is a time in the local zone, for beside a relative one.
-func absolute(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05 MST") }
+// Absolute is a time in the local zone, for beside a relative one.
+func Absolute(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05 MST") }

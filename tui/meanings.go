@@ -50,3 +50,6 @@ var claimMeanings = map[string]string{
 
 // timeClaims hold NumericDate values.
 var timeClaims = map[string]bool{"exp": true, "iat": true, "nbf": true, "auth_time": true, "updated_at": true}
+
+// ClaimMeaning says what a claim means, or "" for one latch does not know.
+func ClaimMeaning(name string) string { return claimMeanings[name] }

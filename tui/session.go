@@ -127,7 +127,7 @@ func (m Model) viewSession() string {
 	row("Issuer", x.Issuer)
 	exp := "no expiry given"
 	if !x.Expires.IsZero() {
-		exp = relative(x.Expires, now) + "  (" + absolute(x.Expires) + ")"
+		exp = Relative(x.Expires, now) + "  (" + Absolute(x.Expires) + ")"
 		if x.Expires.Before(now) {
 			exp = m.st.Warn.Render("expired " + exp)
 		}

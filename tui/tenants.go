@@ -223,7 +223,7 @@ func (m Model) viewTenants() string {
 			line += "  " + pad(truncate(tn.Account, w), w)
 		}
 		if !tn.Expires.IsZero() {
-			line += "  " + m.st.Dim.Render(relative(tn.Expires, now))
+			line += "  " + m.st.Dim.Render(Relative(tn.Expires, now))
 		}
 		b.WriteString(truncate(line, m.width) + "\n")
 		if i == t.cursor {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
+	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -85,7 +86,7 @@ func (a *app) cacheList() error {
 	for _, r := range rows {
 		exp := "—"
 		if !r.Expires.IsZero() {
-			exp = relative(r.Expires, now)
+			exp = tui.Relative(r.Expires, now)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.Tenant, r.Account, r.Audience, r.Size, r.Chunks, exp, r.Store)
 		fmt.Fprintf(tw, "  key: %s\t\t\t\t\t\t\n", r.Key)

@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
-
-var timeClaims = map[string]bool{"exp": true, "iat": true, "nbf": true, "auth_time": true, "updated_at": true}
 
 func (a *app) claimsCommand() *cobra.Command {
 	var access bool
@@ -95,24 +93,7 @@ func (a *app) claims(ctx context.Context, access bool, aud auth.Audience) error 
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(tw, "%s\t%s\n", n, claimValue(n, id.Claims[n], now))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", n, tui.ClaimValue(n, id.Claims[n], now), tui.ClaimMeaning(n))
 	}
 	return tw.Flush()
-}
-
-func claimValue(name string, v any, now time.Time) string {
-	if f, ok := v.(float64); ok && timeClaims[name] {
-		return fmt.Sprintf("%.0f  %s", f, humanTime(time.Unix(int64(f), 0), now))
-	}
-	switch v := v.(type) {
-	case string:
-		return v
-	case []any:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			parts[i] = fmt.Sprint(e)
-		}
-		return strings.Join(parts, ", ")
-	}
-	return fmt.Sprint(v)
 }

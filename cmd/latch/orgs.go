@@ -74,11 +74,11 @@ func (a *app) orgs(ctx context.Context) error {
 func orgsOf(claims map[string]any) []orgRow {
 	rows := []orgRow{}
 	index := map[string]int{}
-	for _, o := range strings2(claims["organizations"]) {
+	for _, o := range stringList(claims["organizations"]) {
 		index[o] = len(rows)
 		rows = append(rows, orgRow{ID: o, Roles: []string{}})
 	}
-	for _, or := range strings2(claims["organization_roles"]) {
+	for _, or := range stringList(claims["organization_roles"]) {
 		org, role, ok := strings.Cut(or, ":")
 		if !ok {
 			continue
@@ -93,7 +93,7 @@ func orgsOf(claims map[string]any) []orgRow {
 	return rows
 }
 
-func strings2(v any) []string {
+func stringList(v any) []string {
 	list, _ := v.([]any)
 	var out []string
 	for _, e := range list {

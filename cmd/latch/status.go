@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/latchdev/latch/tokencache"
+	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -66,7 +67,7 @@ func (a *app) status(_ context.Context) error {
 		}
 		exp := "—"
 		if !r.Expires.IsZero() {
-			exp = relative(r.Expires, now)
+			exp = tui.Relative(r.Expires, now)
 			if r.Expires.Before(now) {
 				exp = "expired " + exp
 			}
