@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -41,11 +42,10 @@ keyring) and are deleted at the end; your config is not touched.`,
 	return cmd
 }
 
+// demoRun is one scripted tour, counting the steps that failed.
 type demoRun struct {
+	*demoEnv
 	a     *app
-	srv   *demoidp.Server
-	cache *tokencache.Cache
-	tmp   string
 	fails int
 }
 
@@ -105,13 +105,13 @@ func (a *app) demo(ctx context.Context, ttl time.Duration) error {
 	if !env.keyringOK {
 		fmt.Fprintln(a.stderr, "! No OS keyring here: demo tokens are kept in memory instead; real sign-ins need a keyring or --store file.")
 	}
-	srv, cache, tmp := env.srv, env.cache, env.tmp
-	d := &demoRun{a: a, srv: srv, cache: cache, tmp: tmp}
-	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", srv.URL, cache.Store.Name(), demoKeyringService)
-	d.tenant(ctx, "acme", "ada", "Logto-style tenant, ID tokens signed ES384")
-	d.tenant(ctx, "globex", "grace", "Logto-style tenant, ID tokens signed RS256")
-	d.tenant(ctx, "common", "ada", "Entra-style multi-tenant authority /common")
-	d.tenant(ctx, "common", "grace", "the same authority, a user of another directory")
+	d := &demoRun{demoEnv: env, a: a}
+	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", env.srv.URL, env.cache.Store.Name(), demoKeyringService)
+	profiles := env.profiles()
+	d.tenant(ctx, profiles[0], "ada", "Logto-style tenant, ID tokens signed ES384")
+	d.tenant(ctx, profiles[1], "grace", "Logto-style tenant, ID tokens signed RS256")
+	d.tenant(ctx, profiles[2], "ada", "Entra-style multi-tenant authority /common")
+	d.tenant(ctx, profiles[2], "grace", "the same authority, a user of another directory")
 	if d.fails > 0 {
 		return fmt.Errorf("demo: %d step(s) failed", d.fails)
 	}
@@ -128,28 +128,25 @@ func (d *demoRun) step(ok bool, format string, args ...any) {
 	fmt.Fprintf(d.a.stdout, "  %s %s\n", mark, fmt.Sprintf(format, args...))
 }
 
-// tenant runs the tour on one demo tenant as one user.
-func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
-	w := d.a.stdout
-	p := &Profile{Name: "demo-" + name, Issuer: d.srv.Issuer(name), ClientID: demoidp.ClientID, discoveryDir: d.tmp}
-	if user != "ada" {
-		p.Name += "-" + user
+// tenant runs the tour on one demo tenant as one user, through the same
+// signIn, cache and signOut steps as the commands.
+func (d *demoRun) tenant(ctx context.Context, p *Profile, user, what string) {
+	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", p.Name, user, what)
+	defer fmt.Fprintln(d.a.stdout)
+	cfg, err := authConfig(p, "")
+	if err != nil {
+		d.step(false, "profile: %v", err)
+		return
 	}
-	fmt.Fprintf(w, "%s — %s\n", p.Name, what)
-	cfg, _ := authConfig(p, "")
 	prov, err := auth.Discover(ctx, cfg)
 	if err != nil {
 		d.step(false, "discovery: %v", err)
 		return
 	}
-	res, err := prov.Login(ctx, auth.LoginOptions{OpenBrowser: demoBrowser(user), Timeout: 30 * time.Second})
+	opts := auth.LoginOptions{OpenBrowser: demoBrowser(user), Timeout: 30 * time.Second}
+	rec, res, err := signIn(ctx, prov, d.cache, p, opts, nil, io.Discard, false)
 	if err != nil {
 		d.step(false, "sign-in: %v", err)
-		return
-	}
-	rec := tokencache.NewRecord(res, p.ClientID, p.Issuer, time.Now())
-	if err := d.cache.Save(p.Name, rec); err != nil {
-		d.step(false, "store: %v", err)
 		return
 	}
 	d.step(true, "signed in as %s (%s kid %s), PKCE S256 + state + nonce + iss checked", res.Identity.Display(), res.Identity.Algorithm, res.Identity.KeyID)
@@ -158,48 +155,44 @@ func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 		d.step(rec.Tenant != auth.TrimIssuer(p.Issuer), "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, res.Identity.TenantID, rec.Alias)
 	}
 
-	x, _ := d.cache.Index()
-	entry, err := x.Resolve(p.Name, "")
+	x, err := d.cache.Index()
 	if err != nil {
 		d.step(false, "index: %v", err)
 		return
 	}
+	entry := x.Records[rec.Key]
 	before := d.srv.Requests()
 	at, _, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, MinTTL: time.Second}, refresher(p))
 	d.step(err == nil && at.AccessToken == rec.Access[0].AccessToken && d.srv.Requests() == before,
 		"latch token again: served from the cache with %d requests to the provider", d.srv.Requests()-before)
 
-	oldRT := rec.RefreshToken
 	before = d.srv.Requests()
 	_, fresh, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, ForceRefresh: true}, refresher(p))
 	if err != nil {
 		d.step(false, "refresh: %v", err)
 		return
 	}
-	d.step(fresh.RefreshToken != oldRT, "refreshed at %s in %d request(s); the refresh token rotated", fresh.Tenant, d.srv.Requests()-before)
-
-	tp, err := tenantProvider(ctx, p, fresh)
-	if err == nil {
-		var id *auth.Identity
-		if id, err = tp.VerifyIDToken(ctx, fresh.IDToken, auth.VerifyOptions{}); err == nil {
-			claims := fmt.Sprintf("sub=%s iss=%s", id.Subject, id.Issuer)
-			if id.TenantID != "" {
-				claims += " tid=" + id.TenantID
-			}
-			d.step(true, "claims verified: %s", claims)
-		}
+	n, why := d.srv.Requests()-before, ""
+	if n > 1 {
+		why = " (first contact with the tenant's own authority: its discovery and keys, then the token)"
 	}
-	if err != nil {
+	d.step(fresh.RefreshToken != rec.RefreshToken, "refreshed at %s in %d request(s)%s; the refresh token rotated", fresh.Tenant, n, why)
+
+	if tp, err := tenantProvider(ctx, p, fresh); err != nil {
 		d.step(false, "claims: %v", err)
+	} else if id, err := tp.VerifyIDToken(ctx, fresh.IDToken, auth.VerifyOptions{}); err != nil {
+		d.step(false, "claims: %v", err)
+	} else {
+		claims := fmt.Sprintf("sub=%s iss=%s", id.Subject, id.Issuer)
+		if id.TenantID != "" {
+			claims += " tid=" + id.TenantID
+		}
+		d.step(true, "claims verified: %s", claims)
 	}
 
-	err = tp.Revoke(ctx, fresh.RefreshToken)
-	if err == nil {
-		err = d.cache.Delete(fresh.Key)
-	}
+	err = signOut(ctx, d.cache, p, entry, false, io.Discard)
 	_, lerr := d.cache.Load(fresh.Key)
 	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.cache.Store.Name())
-	fmt.Fprintln(w)
 }
 
 // demoBrowser plays the person at the demo sign-in page, in the background.
