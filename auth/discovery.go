@@ -41,6 +41,9 @@ const TenantTemplate = "{tenantid}"
 // https://login.microsoftonline.com/{tenantid}/v2.0.
 func (m *Metadata) IsMultiTenant() bool { return strings.Contains(m.Issuer, TenantTemplate) }
 
+// TrimIssuer normalises an issuer URL for comparison and display.
+func TrimIssuer(s string) string { return strings.TrimSuffix(s, "/") }
+
 // cachedDiscovery is what the disk cache holds for one issuer. Nothing in it
 // is secret.
 type cachedDiscovery struct {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -170,7 +169,7 @@ func (p *Provider) oauth2Config(redirectURI string, scopes []string) *oauth2.Con
 	return &oauth2.Config{
 		ClientID: p.Config.ClientID,
 		Endpoint: oauth2.Endpoint{
-			AuthURL:  p.authorizationEndpoint(),
+			AuthURL:  p.Metadata.AuthorizationEndpoint,
 			TokenURL: p.Metadata.TokenEndpoint,
 			// Public client: client_id in the body; auto-detection
 			// costs a request and some providers reject the probe.
@@ -180,8 +179,6 @@ func (p *Provider) oauth2Config(redirectURI string, scopes []string) *oauth2.Con
 		Scopes:      scopes,
 	}
 }
-
-func (p *Provider) authorizationEndpoint() string { return p.Metadata.AuthorizationEndpoint }
 
 func (p *Provider) authParams(o LoginOptions, nonce, verifier string) []oauth2.AuthCodeOption {
 	opts := []oauth2.AuthCodeOption{
@@ -228,6 +225,3 @@ func randomString() string {
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
-
-// TrimIssuer normalises an issuer URL for comparison and display.
-func TrimIssuer(s string) string { return strings.TrimSuffix(s, "/") }
