@@ -200,3 +200,36 @@ func TestPutKeepsTheIDTokenAndRotatesTheRefreshToken(t *testing.T) {
 		t.Fatalf("rotation or a second audience went wrong: %+v", r)
 	}
 }
+
+// counting counts store calls.
+type counting struct {
+	Store
+	gets, sets int
+}
+
+func (c *counting) Get(k string) (string, error) { c.gets++; return c.Store.Get(k) }
+func (c *counting) Set(k, v string) error        { c.sets++; return c.Store.Set(k, v) }
+
+func TestCachedPathReadsOneItemAndWritesNone(t *testing.T) {
+	c := realCache(t, 0)
+	r := bigRecord("one-read")
+	r.Access[0].Expiry = time.Now().Add(time.Hour)
+	if err := c.Save("p", r); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(r.Key)
+	x, _ := c.Index()
+	n := &counting{Store: c.Store}
+	cached := &Cache{Store: n, Dir: c.Dir}
+	at, _, err := cached.Token(context.Background(), TokenRequest{Entry: x.Records[r.Key], MinTTL: time.Minute},
+		func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
+			t.Fatal("the cached path refreshed")
+			return nil, nil
+		})
+	if err != nil || at.AccessToken != r.Access[0].AccessToken {
+		t.Fatalf("cached token: %v", err)
+	}
+	if n.gets != 1 || n.sets != 0 {
+		t.Fatalf("the cached path made %d keyring reads and %d writes, want 1 and 0", n.gets, n.sets)
+	}
+}
