@@ -89,7 +89,7 @@ func (a *app) cacheList() error {
 			exp = tui.Relative(r.Expires, now)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.Tenant, r.Account, r.Audience, r.Size, r.Chunks, exp, r.Store)
-		fmt.Fprintf(tw, "  key: %s\t\t\t\t\t\t\n", r.Key)
+		fmt.Fprintf(tw, "  key: %s\n", r.Key) // no tab: does not widen the columns
 	}
 	return tw.Flush()
 }
