@@ -66,9 +66,11 @@ type Session struct {
 	Name, Email, Subject string
 	Expires              time.Time
 	Scopes               []string
-	Refreshable          bool
-	Store                string
-	Key                  string
+	// Audience is the API resource of the token shown, "" for the default.
+	Audience    string
+	Refreshable bool
+	Store       string
+	Key         string
 }
 
 // Token is one decoded token for the claims screen.

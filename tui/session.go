@@ -133,7 +133,14 @@ func (m Model) viewSession() string {
 		}
 	}
 	row("Expires", exp)
-	row("Scopes", strings.Join(x.Scopes, " "))
+	if x.Audience != "" {
+		row("Audience", x.Audience)
+	}
+	scopes := strings.Join(x.Scopes, " ")
+	if scopes == "" {
+		scopes = m.st.Dim.Render("none granted to this token")
+	}
+	row("Scopes", scopes)
 	refresh := m.st.Warn.Render("no refresh token: sign in with offline_access")
 	if x.Refreshable {
 		refresh = m.st.OK.Render("refresh token present")

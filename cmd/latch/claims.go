@@ -22,7 +22,7 @@ func (a *app) claimsCommand() *cobra.Command {
 		Example: "  latch claims --tenant acme\n  latch claims --tenant acme --access --resource https://api.acme.dev -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.claims(cmd.Context(), access, auth.Audience{Resource: resource})
+			return a.claims(cmd.Context(), access, resource)
 		},
 	}
 	cmd.Flags().BoolVar(&access, "access", false, "show the access token's claims (when it is a JWT)")
@@ -30,11 +30,12 @@ func (a *app) claimsCommand() *cobra.Command {
 	return cmd
 }
 
-func (a *app) claims(ctx context.Context, access bool, aud auth.Audience) error {
+func (a *app) claims(ctx context.Context, access bool, resource string) error {
 	p, err := a.profile()
 	if err != nil {
 		return err
 	}
+	aud := p.audience(resource, "")
 	cache, err := a.cache(p)
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/latchdev/latch/auth"
+
 	toml "github.com/pelletier/go-toml/v2"
 )
 
@@ -158,4 +160,14 @@ func checkIssuer(issuer string) error {
 		return fmt.Errorf("issuer %q is not a URL: for Logto use https://<tenant>.logto.app/oidc", issuer)
 	}
 	return nil
+}
+
+// audience is what a token request means when it names none: the profile's
+// first API resource, if it has one (the token its login asked for), else
+// the default token.
+func (p *Profile) audience(resource, org string) auth.Audience {
+	if resource == "" && org == "" && len(p.Resources) > 0 {
+		resource = p.Resources[0]
+	}
+	return auth.Audience{Resource: resource, Organization: org}
 }

@@ -416,6 +416,9 @@ func TestResourceTokensChunkedInKeyring(t *testing.T) {
 	if strings.Count(jwt, ".") != 2 {
 		t.Fatalf("resource token is not a JWT: %.20s…", jwt)
 	}
+	if def := strings.TrimSpace(u.ok("token", "--tenant", "acme").stdout); def != jwt {
+		t.Error("with no --resource, latch token should give the profile's resource token")
+	}
 	out := u.ok("claims", "--tenant", "acme", "--access", "--resource", authtest.Resource, "-o", "json").stdout
 	var c struct {
 		Verified bool           `json:"verified"`

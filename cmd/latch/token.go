@@ -31,7 +31,7 @@ func (a *app) tokenCommand() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.idToken, "id-token", false, "print the ID token instead")
-	fl.StringVar(&f.resource, "resource", "", "API resource the access token is for")
+	fl.StringVar(&f.resource, "resource", "", "API resource the access token is for (default: the profile's first resource)")
 	fl.StringVar(&f.org, "org", "", "organization the access token is for")
 	fl.DurationVar(&f.minTTL, "min-ttl", time.Minute, "refresh when the token expires sooner than this")
 	fl.BoolVar(&f.refresh, "force-refresh", false, "refresh even if the cached token is still valid")
@@ -55,7 +55,7 @@ func (a *app) token(ctx context.Context, f tokenFlags) error {
 	if err != nil {
 		return err
 	}
-	req := tokencache.TokenRequest{Entry: entry, Audience: auth.Audience{Resource: f.resource, Organization: f.org}, MinTTL: f.minTTL, ForceRefresh: f.refresh}
+	req := tokencache.TokenRequest{Entry: entry, Audience: p.audience(f.resource, f.org), MinTTL: f.minTTL, ForceRefresh: f.refresh}
 	if f.idToken && entry.IDTokenExpiry.Before(time.Now().Add(f.minTTL)) {
 		// A refresh brings a new ID token along with the access token.
 		req.ForceRefresh = true

@@ -136,7 +136,7 @@ func (b *tuiBackend) SignIn(ctx context.Context, tenant string, progress func(au
 }
 
 func (b *tuiBackend) Session(_ context.Context, tenant string) (*tui.Session, error) {
-	_, e, err := b.entry(tenant)
+	p, e, err := b.entry(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -151,29 +151,35 @@ func (b *tuiBackend) Session(_ context.Context, tenant string) (*tui.Session, er
 		id := &auth.Identity{Claims: claims}
 		s.Name, s.Email = id.Name(), id.Email()
 	}
-	if a := rec.Find(auth.Audience{}); a != nil {
-		s.Expires, s.Scopes = a.Expiry, strings.Fields(a.Scope)
+	if a := rec.Find(p.audience("", "")); a != nil {
+		s.Expires, s.Scopes, s.Audience = a.Expiry, strings.Fields(a.Scope), a.Audience.Resource
 	}
 	return s, nil
 }
 
-func (b *tuiBackend) token(ctx context.Context, tenant string, force bool) (*tokencache.AccessToken, *tokencache.Record, error) {
+// token gets a valid access token for the profile's audience, or for the
+// default audience (userinfo) when def is set.
+func (b *tuiBackend) token(ctx context.Context, tenant string, force, def bool) (*tokencache.AccessToken, *tokencache.Record, error) {
 	p, e, err := b.entry(tenant)
 	if err != nil {
 		return nil, nil, err
 	}
-	return b.cache.Token(ctx, tokencache.TokenRequest{Entry: e, MinTTL: time.Minute, ForceRefresh: force}, refresher(p))
+	aud := p.audience("", "")
+	if def {
+		aud = auth.Audience{}
+	}
+	return b.cache.Token(ctx, tokencache.TokenRequest{Entry: e, Audience: aud, MinTTL: time.Minute, ForceRefresh: force}, refresher(p))
 }
 
 func (b *tuiBackend) Refresh(ctx context.Context, tenant string) (*tui.Session, error) {
-	if _, _, err := b.token(ctx, tenant, true); err != nil {
+	if _, _, err := b.token(ctx, tenant, true, false); err != nil {
 		return nil, err
 	}
 	return b.Session(ctx, tenant)
 }
 
 func (b *tuiBackend) AccessToken(ctx context.Context, tenant string) (string, error) {
-	at, _, err := b.token(ctx, tenant, false)
+	at, _, err := b.token(ctx, tenant, false, false)
 	if err != nil {
 		return "", err
 	}
@@ -193,7 +199,7 @@ func (b *tuiBackend) Claims(ctx context.Context, tenant string) (*tui.Claims, er
 	if err != nil {
 		return nil, err
 	}
-	at, rec, err := b.token(ctx, tenant, false)
+	at, rec, err := b.token(ctx, tenant, false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +223,11 @@ func (b *tuiBackend) Claims(ctx context.Context, tenant string) (*tui.Claims, er
 	} else {
 		c.Access.Opaque = true
 	}
-	if info, err := prov.Userinfo(ctx, at.AccessToken); err != nil {
+	// Userinfo takes the default token: an API resource's token is not
+	// for the userinfo endpoint.
+	if def, _, err := b.token(ctx, tenant, false, true); err != nil {
+		c.UserinfoErr = err.Error()
+	} else if info, err := prov.Userinfo(ctx, def.AccessToken); err != nil {
 		c.UserinfoErr = err.Error()
 	} else {
 		c.Userinfo = info
