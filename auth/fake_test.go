@@ -18,7 +18,7 @@ import (
 // fakeOP is an in-process provider for the error paths a real provider
 // will not produce: it signs whatever ID token a test asks for.
 type fakeOP struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	key      *ecdsa.PrivateKey
 	kid      string
@@ -32,7 +32,7 @@ type fakeOP struct {
 	nonce    string
 }
 
-func newFakeOP(t *testing.T) *fakeOP {
+func newFakeOP(t testing.TB) *fakeOP {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
 	if err != nil {
