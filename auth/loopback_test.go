@@ -158,3 +158,17 @@ func TestCallbackPageEscapesTheProvidersWords(t *testing.T) {
 		t.Fatalf("the error description is not escaped:\n%s", body)
 	}
 }
+
+func TestIPv6Loopback(t *testing.T) {
+	lb, err := Listen("[::1]", 0, CallbackCheck{State: "s"})
+	if err != nil {
+		t.Skipf("SKIP: no IPv6 loopback on this machine: %v", err)
+	}
+	defer lb.Close()
+	if !strings.HasPrefix(lb.RedirectURI, "http://[::1]:") {
+		t.Fatalf("redirect URI %q", lb.RedirectURI)
+	}
+	if code, _, _ := get(t, lb.RedirectURI+"?state=s&code=c"); code != 200 {
+		t.Fatalf("callback over IPv6: %d", code)
+	}
+}
