@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 
 	"github.com/pkg/browser"
@@ -23,8 +24,12 @@ func OpenBrowser(url string) error {
 }
 
 func startBrowserCommand(cmdline, url string) error {
-	// $BROWSER may be a colon-separated list of commands; the first is used.
-	first, _, _ := strings.Cut(cmdline, ":")
+	// $BROWSER may be a colon-separated list of commands; the first is used
+	// (not on Windows, where a colon is part of a path).
+	first := cmdline
+	if runtime.GOOS != "windows" {
+		first, _, _ = strings.Cut(cmdline, ":")
+	}
 	fields := strings.Fields(first)
 	if len(fields) == 0 {
 		return errors.New("$BROWSER is empty")
