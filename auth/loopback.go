@@ -34,7 +34,7 @@ type Loopback struct {
 	Addr string
 
 	srv     *http.Server
-	ln      net.Listener
+	lns     []net.Listener
 	results chan callbackResult
 	once    sync.Once
 	expect  CallbackCheck
@@ -76,10 +76,19 @@ func Listen(host string, port int, check CallbackCheck) (*Loopback, error) {
 		Addr:        ln.Addr().String(),
 		results:     make(chan callbackResult, 1),
 		expect:      check,
-		ln:          ln,
+		lns:         []net.Listener{ln},
+	}
+	// A browser may resolve localhost to ::1 first: listen there too, on
+	// the same port, when the machine has IPv6 loopback.
+	if host == "localhost" {
+		if ln6, err := net.Listen("tcp", net.JoinHostPort("::1", strconv.Itoa(bound))); err == nil {
+			l.lns = append(l.lns, ln6)
+		}
 	}
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.serve), ReadHeaderTimeout: 10 * time.Second}
-	go l.srv.Serve(ln)
+	for _, ln := range l.lns {
+		go l.srv.Serve(ln)
+	}
 	return l, nil
 }
 
@@ -117,8 +126,10 @@ func (l *Loopback) Close() {
 		l.srv.Close()
 	}
 	// Serve may not have started yet, in which case Shutdown does not know
-	// the listener: close it here so the port is free on return.
-	l.ln.Close()
+	// the listeners: close them here so the port is free on return.
+	for _, ln := range l.lns {
+		ln.Close()
+	}
 }
 
 func (l *Loopback) serve(w http.ResponseWriter, r *http.Request) {

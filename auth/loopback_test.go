@@ -120,6 +120,15 @@ func TestTimeout(t *testing.T) {
 	if !strings.HasPrefix(lb.RedirectURI, "http://localhost:") {
 		t.Fatalf("redirect URI %q", lb.RedirectURI)
 	}
+	// localhost answers on both loopbacks, whichever the browser picks.
+	port := lb.RedirectURI[len("http://localhost:"):strings.LastIndex(lb.RedirectURI, "/")]
+	for _, h := range []string{"127.0.0.1", "[::1]"} {
+		if resp, err := http.Get("http://" + h + ":" + port + "/favicon.ico"); err == nil {
+			resp.Body.Close()
+		} else if h == "127.0.0.1" {
+			t.Fatalf("%s: %v", h, err)
+		}
+	}
 	if _, err := lb.Wait(context.Background(), 50*time.Millisecond); err == nil || !strings.Contains(err.Error(), "--timeout") {
 		t.Fatalf("err = %v", err)
 	}
