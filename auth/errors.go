@@ -45,6 +45,8 @@ func explainCode(code, desc string) string {
 		return "The session is gone at the provider (revoked, expired or replayed): sign in again with latch login."
 	case code == "invalid_client" || code == "unauthorized_client":
 		return "The provider does not know this client: check the tenant's client_id and that the app is a Native app."
+	case strings.Contains(desc, "AADSTS50011"):
+		return "The redirect URI is not registered in the Entra app: add http://localhost under Mobile and desktop applications and sign in with --redirect-host localhost."
 	case code == "invalid_request" && strings.Contains(desc, "redirect_uri"):
 		return "The redirect URI is not registered: add http://127.0.0.1/callback to the app's redirect URIs."
 	case code == "invalid_scope":

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -158,6 +159,14 @@ func (p *Provider) Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	return &Result{Tokens: tokens, Identity: id, Audience: aud}, nil
 }
 
+// isEntra reports a Microsoft identity platform authority. It issues
+// refresh tokens for offline_access without prompt=consent, and there the
+// prompt would ask for consent at every sign-in.
+func (p *Provider) isEntra() bool {
+	u, err := url.Parse(p.Metadata.Issuer)
+	return p.Metadata.IsMultiTenant() || (err == nil && strings.HasSuffix(u.Hostname(), "login.microsoftonline.com"))
+}
+
 func (o *LoginOptions) scopes() []string {
 	if len(o.Scopes) == 0 {
 		return DefaultScopes
@@ -186,7 +195,7 @@ func (p *Provider) authParams(o LoginOptions, nonce, verifier string) []oauth2.A
 		oauth2.SetAuthURLParam("nonce", nonce),
 	}
 	prompt := o.Prompt
-	if prompt == "" && slices.Contains(o.scopes(), "offline_access") {
+	if prompt == "" && slices.Contains(o.scopes(), "offline_access") && !p.isEntra() {
 		prompt = "consent"
 	}
 	extra := map[string]string{

@@ -154,6 +154,9 @@ func TestExplain(t *testing.T) {
 	if got := Explain(&ProviderError{Code: "invalid_client", Description: "AADSTS65001: consent"}); !strings.Contains(got, "--prompt consent") {
 		t.Errorf("AADSTS65001: %q", got)
 	}
+	if got := Explain(&ProviderError{Code: "invalid_request", Description: "AADSTS50011: The redirect URI ..."}); !strings.Contains(got, "--redirect-host localhost") {
+		t.Errorf("AADSTS50011: %q", got)
+	}
 }
 
 func TestCallbackPageEscapesTheProvidersWords(t *testing.T) {

@@ -187,3 +187,32 @@ func TestDiscoveryErrorsSayWhatToDo(t *testing.T) {
 		t.Errorf("a discovery document naming another issuer was accepted: %v", err)
 	}
 }
+
+func TestConsentPromptOnlyWhereNeeded(t *testing.T) {
+	f := newFakeOP(t)
+	p := f.provider(t)
+	auth := func(p *Provider, o LoginOptions) string {
+		u, err := p.authCodeURL(p.oauth2Config("http://127.0.0.1:1/callback", o.scopes()), o, "s", "n", "v-of-forty-three-characters-aaaaaaaaaaaaaa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	if u := auth(p, LoginOptions{}); !strings.Contains(u, "prompt=consent") {
+		t.Errorf("Logto-style provider without prompt=consent gives no refresh token: %s", u)
+	}
+	if u := auth(p, LoginOptions{Prompt: "login"}); !strings.Contains(u, "prompt=login") || strings.Contains(u, "consent") {
+		t.Errorf("--prompt is not honoured: %s", u)
+	}
+	if u := auth(p, LoginOptions{Resources: []string{"https://a", "https://b"}}); strings.Count(u, "resource=") != 2 {
+		t.Errorf("every resource goes on the authorization request: %s", u)
+	}
+	f.meta["issuer"] = f.srv.URL + "/{tenantid}/v2.0"
+	entra, err := Discover(t.Context(), &Config{Issuer: f.srv.URL, ClientID: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := auth(entra, LoginOptions{}); strings.Contains(u, "prompt=") {
+		t.Errorf("Entra would ask for consent at every sign-in: %s", u)
+	}
+}

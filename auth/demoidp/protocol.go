@@ -107,7 +107,9 @@ func (s *Server) pick(w http.ResponseWriter, r *http.Request, t *tenant) {
 	scopes := strings.Fields(q.Get("scope"))
 	g := &grant{id: newID(), tenant: t, user: *user, clientID: q.Get("client_id"), redirectURI: q.Get("redirect_uri"),
 		challenge: q.Get("code_challenge"), nonce: q.Get("nonce"), scopes: scopes, resources: q["resource"],
-		offline: slices.Contains(scopes, "offline_access") && strings.Contains(q.Get("prompt"), "consent")}
+		// Logto (and oidc-provider) issue a refresh token only with
+		// prompt=consent; Entra with offline_access alone.
+		offline: slices.Contains(scopes, "offline_access") && (strings.Contains(q.Get("prompt"), "consent") || strings.HasSuffix(t.issuer, "/v2.0"))}
 	if t.name == "common" {
 		g.tenant = s.tenants[directory(*user)]
 	}
