@@ -175,7 +175,7 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.updateTenants(msg)
 	case stepMsg, signInDoneMsg:
 		cmd = m.updateSignIn(msg)
-	case sessionMsg, signedOutMsg:
+	case sessionMsg, signedOutMsg, copyMsg:
 		cmd = m.updateSession(msg)
 	case claimsMsg:
 		cmd = m.updateClaims(msg)

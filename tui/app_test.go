@@ -373,3 +373,54 @@ func TestQuitCancelsSignIn(t *testing.T) {
 		t.Fatal("ctrl+c did not quit")
 	}
 }
+
+// clipboard runs a command and returns what it would put on the clipboard.
+func clipboard(t *testing.T, m Model, cmd tea.Cmd) string {
+	t.Helper()
+	for cmd != nil {
+		switch msg := cmd().(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				if v := clipboard(t, m, c); v != "" {
+					return v
+				}
+			}
+			return ""
+		case copyMsg:
+			_, cmd = m.Update(msg)
+		default:
+			if fmt.Sprintf("%T", msg) == "tea.setClipboardMsg" {
+				return fmt.Sprint(msg)
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+func TestCopiesGoToTheClipboard(t *testing.T) {
+	m := send(newModel(newFake(), 80, 24), press("tab"))
+	_, cmd := m.Update(press("t"))
+	if got := clipboard(t, m, cmd); got != "at-secret" {
+		t.Errorf("t copied %q, want the access token", got)
+	}
+	if strings.Contains(screenText(m), "at-secret") {
+		t.Error("the access token is on the screen")
+	}
+	f := newFake()
+	f.block = true
+	s := newModel(f, 100, 30)
+	next, cmd := send(send(s, press("down")), press("down")).Update(press("enter"))
+	s = next.(Model)
+	next, _ = s.Update(cmd().(tea.BatchMsg)[0]())
+	s = next.(Model)
+	for s.signin.url == "" {
+		next, _ = s.Update(<-s.signin.events)
+		s = next.(Model)
+	}
+	_, cmd = s.Update(press("c"))
+	if got := clipboard(t, s, cmd); !strings.Contains(got, "client_id=abc") {
+		t.Errorf("c copied %q, want the sign-in URL", got)
+	}
+	s.signin.cancel()
+}

@@ -24,6 +24,9 @@ type signedOutMsg struct {
 	err    error
 }
 
+// copyMsg carries a value to put on the clipboard.
+type copyMsg struct{ value, what string }
+
 func (m *Model) loadSession() tea.Cmd {
 	if m.focus == "" {
 		m.session = sessionModel{err: "No tenant selected: pick one on the Tenants screen."}
@@ -56,6 +59,8 @@ func (m *Model) updateSession(msg tea.Msg) tea.Cmd {
 		cmd := m.show(screenTenants)
 		m.flash = "Signed out of " + msg.tenant + ": refresh token revoked, tokens deleted."
 		return cmd
+	case copyMsg:
+		return tea.Batch(tea.SetClipboard(msg.value), flash(msg.what+" copied to the clipboard (OSC 52)."))
 	case tea.KeyPressMsg:
 		return m.sessionKey(msg)
 	}
@@ -94,7 +99,7 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
 			if err != nil {
 				return flashMsg(err.Error())
 			}
-			return tea.Sequence(tea.SetClipboard(tok), flash("Access token copied to the clipboard (OSC 52)."))()
+			return copyMsg{tok, "Access token"}
 		}
 	}
 	return nil
