@@ -92,7 +92,11 @@ func (b *tuiBackend) Tenants(_ context.Context) ([]tui.Tenant, error) {
 	var out []tui.Tenant
 	for _, p := range list {
 		t := tui.Tenant{Name: p.Name, Issuer: p.Issuer, ClientID: p.ClientID}
-		if e, err := x.Resolve(p.Name, ""); err == nil {
+		if err := checkIssuer(p.Issuer); err != nil {
+			t.State, t.Err = tui.Broken, err.Error()
+		} else if p.ClientID == "" {
+			t.State, t.Err = tui.Broken, "no client_id: set the tenant's client_id (the Logto app ID) in the config"
+		} else if e, err := x.Resolve(p.Name, ""); err == nil {
 			t.Account, t.Store = e.Account, e.Store
 			if a := e.Find(auth.Audience{}); a != nil {
 				t.Expires = a.Expiry
