@@ -44,8 +44,13 @@ func newFake() *fakeBackend {
 }
 
 func (f *fakeBackend) Tenants(context.Context) ([]Tenant, error) { return f.tenants, nil }
-func (f *fakeBackend) SignIn(ctx context.Context, tenant string, progress func(auth.Step)) (*Session, error) {
+func (f *fakeBackend) SignIn(ctx context.Context, tenant string, device bool, progress func(auth.Step)) (*Session, error) {
 	progress(auth.Step{Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc"})
+	if device {
+		progress(auth.Step{Kind: auth.StepDeviceCode, URL: "https://acme.logto.app/oidc/device?user_code=WDJB-MJHT", Detail: "WDJB-MJHT", Deadline: now.Add(10 * time.Minute)})
+		<-ctx.Done()
+		return nil, fmt.Errorf("sign-in cancelled: %w", ctx.Err())
+	}
 	progress(auth.Step{Kind: auth.StepListener, Detail: "127.0.0.1:40117"})
 	progress(auth.Step{Kind: auth.StepBrowser, URL: "https://acme.logto.app/oidc/auth?client_id=abc&state=xyz"})
 	progress(auth.Step{Kind: auth.StepWaiting, Deadline: now.Add(5 * time.Minute)})
@@ -423,4 +428,34 @@ func TestCopiesGoToTheClipboard(t *testing.T) {
 		t.Errorf("c copied %q, want the sign-in URL", got)
 	}
 	s.signin.cancel()
+}
+
+func TestDeviceSignInShowsTheCode(t *testing.T) {
+	m := newModel(newFake(), 100, 30)
+	next, cmd := m.Update(press("D"))
+	m = next.(Model)
+	next, _ = m.Update(cmd().(tea.BatchMsg)[0]())
+	m = next.(Model)
+	for m.signin.code == "" {
+		next, _ = m.Update(<-m.signin.events)
+		m = next.(Model)
+	}
+	s := screenText(m)
+	for _, want := range []string{"with a device code", "On any device, open", "device?user_code=WDJB-MJHT", "WDJB-MJHT", "Waiting for approval", "10m00s left"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("device sign-in screen lacks %q:\n%s", want, s)
+		}
+	}
+	next, _ = m.Update(press("esc"))
+	m = next.(Model)
+	for msg := range m.signin.events {
+		next, _ = m.Update(msg)
+		m = next.(Model)
+		if _, ok := msg.(signInDoneMsg); ok {
+			break
+		}
+	}
+	if !strings.Contains(m.signin.err, "cancelled") {
+		t.Fatalf("esc did not cancel the device sign-in: %q", m.signin.err)
+	}
 }

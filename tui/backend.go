@@ -11,8 +11,9 @@ import (
 type Backend interface {
 	// Tenants lists the configured profiles with their state.
 	Tenants(ctx context.Context) ([]Tenant, error)
-	// SignIn runs the interactive sign-in, telling progress as it goes.
-	SignIn(ctx context.Context, tenant string, progress func(auth.Step)) (*Session, error)
+	// SignIn runs the interactive sign-in, telling progress as it goes:
+	// in the browser over the loopback, or with a device code (RFC 8628).
+	SignIn(ctx context.Context, tenant string, device bool, progress func(auth.Step)) (*Session, error)
 	Session(ctx context.Context, tenant string) (*Session, error)
 	Refresh(ctx context.Context, tenant string) (*Session, error)
 	// SignOut revokes the refresh token and deletes the record.

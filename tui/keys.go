@@ -9,7 +9,7 @@ type keyMap struct {
 	Add, Delete, Retry, Copy          key.Binding
 	Refresh, SignOut, CopyToken       key.Binding
 	Filter, CopyValue, Raw            key.Binding
-	Yes, No, Pick                     key.Binding
+	Yes, No, Pick, Device             key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -40,6 +40,7 @@ func newKeyMap() keyMap {
 		Yes:       b([]string{"y"}, "y", "yes"),
 		No:        b([]string{"n", "esc"}, "n", "no"),
 		Pick:      b([]string{"p"}, "p", "pick a demo user here"),
+		Device:    b([]string{"D"}, "D", "sign in with a device code"),
 	}
 }
 
@@ -57,7 +58,7 @@ func (k keyMap) forScreen(s screen, picker bool) helpKeys {
 	var local []key.Binding
 	switch s {
 	case screenTenants:
-		local = []key.Binding{k.Up, k.Down, k.Enter, k.Add, k.Delete}
+		local = []key.Binding{k.Up, k.Down, k.Enter, k.Device, k.Add, k.Delete}
 	case screenSignIn:
 		local = []key.Binding{k.Back, k.Retry, k.Copy}
 		if picker {

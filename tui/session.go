@@ -80,7 +80,7 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if s.s == nil {
 		if key.Matches(msg, m.keys.Enter) && tenant != "" {
-			return m.startSignIn(tenant)
+			return m.startSignIn(tenant, false)
 		}
 		return nil
 	}

@@ -16,6 +16,8 @@ import (
 // signinModel is the live sign-in: each step ticks as it happens.
 type signinModel struct {
 	tenant   string
+	device   bool
+	code     string // the device flow's user code
 	steps    map[auth.StepKind]auth.Step
 	browser  string // opened, or failed: the reason
 	url      string
@@ -48,17 +50,17 @@ func (s *signinModel) cancel() {
 
 // startSignIn starts the sign-in in a command; its progress comes back as
 // stepMsg, one at a time, then one signInDoneMsg.
-func (m *Model) startSignIn(tenant string) tea.Cmd {
+func (m *Model) startSignIn(tenant string, device bool) tea.Cmd {
 	m.signin.cancel()
 	ctx, stop := context.WithCancel(m.ctx)
 	events := make(chan tea.Msg, 32)
-	m.signin = signinModel{tenant: tenant, steps: map[auth.StepKind]auth.Step{}, events: events, stop: stop,
+	m.signin = signinModel{tenant: tenant, device: device, steps: map[auth.StepKind]auth.Step{}, events: events, stop: stop,
 		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	m.screen, m.focus, m.flash = screenSignIn, tenant, ""
 	b := m.opts.Backend
 	run := func() tea.Msg {
 		go func() {
-			s, err := b.SignIn(ctx, tenant, func(st auth.Step) { events <- stepMsg(st) })
+			s, err := b.SignIn(ctx, tenant, device, func(st auth.Step) { events <- stepMsg(st) })
 			events <- signInDoneMsg{s, err}
 		}()
 		return <-events
@@ -83,6 +85,8 @@ func (m *Model) updateSignIn(msg tea.Msg) tea.Cmd {
 			s.browser = st.Detail
 		case auth.StepWaiting:
 			s.deadline = st.Deadline
+		case auth.StepDeviceCode:
+			s.url, s.code, s.deadline = st.URL, st.Detail, st.Deadline
 		}
 		return s.next()
 	case signInDoneMsg:
@@ -120,7 +124,7 @@ func (m *Model) signInKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.show(screenTenants)
 	case key.Matches(msg, m.keys.Retry) && s.done && s.err != "":
-		return m.startSignIn(s.tenant)
+		return m.startSignIn(s.tenant, s.device)
 	case key.Matches(msg, m.keys.Copy) && s.url != "":
 		return tea.Batch(tea.SetClipboard(s.url), flash("Sign-in URL copied to the clipboard (OSC 52)."))
 	case key.Matches(msg, m.keys.Pick) && s.running() && s.url != "":
@@ -171,6 +175,9 @@ var stepOrder = []struct {
 
 func (m Model) viewSignIn() string {
 	s := m.signin
+	if s.device {
+		return m.viewDeviceSignIn()
+	}
 	var b strings.Builder
 	b.WriteString(m.st.Title.Render("Signing in to "+s.tenant) + "\n")
 	for _, o := range stepOrder {
@@ -258,4 +265,51 @@ func wrapURL(u string, w int) string {
 		u = u[w:]
 	}
 	return strings.Join(append(lines, u), "\n")
+}
+
+// viewDeviceSignIn shows the device code to enter on another device.
+func (m Model) viewDeviceSignIn() string {
+	s := m.signin
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("Signing in to "+s.tenant+" with a device code") + "\n")
+	line := func(done bool, label, detail string) {
+		mark := m.st.Dim.Render("·")
+		if done {
+			mark = m.st.OK.Render("✓")
+		}
+		b.WriteString(fmt.Sprintf(" %s %s  %s\n", mark, pad(label, 31), m.st.Dim.Render(truncate(detail, max(10, m.width-37)))))
+	}
+	d, ok := s.steps[auth.StepDiscovery]
+	line(ok, "Discovery", d.Detail)
+	_, got := s.steps[auth.StepDeviceCode]
+	_, exchanged := s.steps[auth.StepExchange]
+	switch {
+	case got && !exchanged && !s.done:
+		b.WriteString(fmt.Sprintf(" %s %s  %s\n", s.spin.View(), pad("Waiting for approval", 31), m.st.Dim.Render(short(max(0, s.deadline.Sub(m.opts.Now())))+" left")))
+	default:
+		line(exchanged, "Approved", "")
+	}
+	v, verified := s.steps[auth.StepVerified]
+	line(verified, "ID token verified", m.stepDetail(v))
+	if got && s.running() {
+		b.WriteString("\nOn any device, open\n" + wrapURL(s.url, m.width) + "\nand enter the code  " + m.st.Bold.Render(s.code) + "\n")
+		b.WriteString(m.st.Dim.Render("c copies the URL.") + "\n")
+		if _, ok := m.opts.Backend.(UserPicker); ok {
+			b.WriteString(m.st.Key.Render("p") + " approves it as a demo user right here.\n")
+		}
+	}
+	if s.picking {
+		b.WriteString("\n" + m.st.Bold.Render("Pick a demo user (enter approves, esc goes back):") + "\n")
+		for i, u := range s.users {
+			line := "  " + u
+			if i == s.pickIdx {
+				line = m.st.Selected.Render("> " + u)
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	if s.err != "" {
+		b.WriteString("\n" + m.st.Err.Render(s.err) + "\n" + m.st.Dim.Render("r retries, esc goes back to the tenants.") + "\n")
+	}
+	return b.String()
 }

@@ -124,7 +124,14 @@ func (m *Model) tenantKey(msg tea.KeyPressMsg) tea.Cmd {
 		if sel.State == SignedIn || sel.State == ExpiredRefreshable {
 			return m.show(screenSession)
 		}
-		return m.startSignIn(sel.Name)
+		return m.startSignIn(sel.Name, false)
+	case key.Matches(msg, m.keys.Device):
+		sel, ok := m.selectedTenant()
+		if !ok {
+			return nil
+		}
+		m.focus = sel.Name
+		return m.startSignIn(sel.Name, true)
 	}
 	if sel, ok := m.selectedTenant(); ok {
 		m.focus = sel.Name

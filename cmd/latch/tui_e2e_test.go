@@ -155,3 +155,15 @@ func TestDemoTUIPicksAUserInTheTerminal(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestDemoTUIDeviceCode(t *testing.T) {
+	u := newUser(t)
+	term := u.terminalArgs([]string{"demo"}, "BROWSER=true")
+	term.waitFor("demo-acme")
+	term.keys("D")
+	term.waitFor("with a device code", "and enter the code", "Waiting for approval")
+	term.keys("p")
+	term.waitFor("Pick a demo user", "ada")
+	term.keys("Enter")
+	term.waitFor("Session", "Ada Lovelace <ada@acme.example>")
+}

@@ -115,7 +115,7 @@ func (b *tuiBackend) Tenants(_ context.Context) ([]tui.Tenant, error) {
 	return out, nil
 }
 
-func (b *tuiBackend) SignIn(ctx context.Context, tenant string, progress func(auth.Step)) (*tui.Session, error) {
+func (b *tuiBackend) SignIn(ctx context.Context, tenant string, device bool, progress func(auth.Step)) (*tui.Session, error) {
 	p, err := b.profile(tenant)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,15 @@ func (b *tuiBackend) SignIn(ctx context.Context, tenant string, progress func(au
 	}
 	opts := auth.LoginOptions{Scopes: p.Scopes, Resources: p.Resources, Prompt: p.Prompt,
 		RedirectHost: p.RedirectHost, RedirectPort: p.RedirectPort, Progress: progress, OpenBrowser: b.browser}
-	if _, _, err := signIn(ctx, prov, b.cache, p, opts, nil, io.Discard, false); err != nil {
+	if device {
+		// The verification page opens in the browser when one can open;
+		// the code is on screen either way.
+		opts.OpenBrowser = b.browser
+		if opts.OpenBrowser == nil {
+			opts.OpenBrowser = auth.OpenBrowser
+		}
+	}
+	if _, _, err := signIn(ctx, prov, b.cache, p, opts, nil, io.Discard, device); err != nil {
 		return nil, err
 	}
 	return b.Session(ctx, tenant)
