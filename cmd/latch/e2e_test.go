@@ -589,3 +589,19 @@ func TestLocalhostRedirectJSONTokenAndEndSession(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestDeviceFlowAgainstOIDCProvider(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	r := u.ok("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme", "--device")
+	if !strings.Contains(r.stderr, "and enter the code") || strings.Contains(r.stderr, "Listening for the redirect") {
+		t.Fatalf("device login output:\n%s", r.stderr)
+	}
+	tok := strings.TrimSpace(u.ok("token", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme").stdout)
+	if got := userinfoStatus(t, op.Issuer, tok); got != 200 {
+		t.Fatalf("the provider refuses the device-flow token (%d)", got)
+	}
+	if c := u.ok("claims", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme").stdout; !strings.Contains(c, "verified: ES384") {
+		t.Errorf("claims after device flow: %s", c)
+	}
+}

@@ -1,7 +1,8 @@
 // A Logto-like tenant for latch's tests: oidc-provider (the engine inside
 // Logto) with a Native public client signing ID tokens ES384, a second
 // client on RS256, PKCE required, refresh-token rotation, one API resource
-// issuing JWT access tokens, revocation, userinfo, end-session and RFC 9207.
+// issuing JWT access tokens, revocation, userinfo, end-session, RFC 9207
+// and the device authorization grant.
 //
 // Usage: node server.mjs   (PORT=0 picks a free port)
 // Prints "READY <issuer>" on stdout once it listens. GET /_stats returns the
@@ -26,7 +27,7 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   const native = {
     application_type: 'native',
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     response_types: ['code'],
     redirect_uris: ['http://127.0.0.1/callback', 'http://localhost/callback', 'http://[::1]/callback'],
   };
@@ -60,6 +61,7 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      deviceFlow: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => undefined,
