@@ -7,10 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/latchdev/latch/auth/authtest"
 )
 
 // signIn runs the code flow by hand as user and returns the token response.
@@ -150,4 +154,23 @@ func decode(t *testing.T, jwt string) map[string]any {
 	m := map[string]any{}
 	json.Unmarshal(b, &m)
 	return m
+}
+
+// The demo sign-in page as a person sees it in a browser: every user of the
+// tenant, clickable, with no external assets.
+func TestPickerInChromium(t *testing.T) {
+	s := start(t)
+	shot := filepath.Join(t.TempDir(), "picker.png")
+	if d := os.Getenv("LATCH_KEEP_SCREENSHOTS"); d != "" {
+		shot = filepath.Join(d, "picker.png")
+	}
+	dom := authtest.Chromium(t, s.Issuer("acme")+"/auth?client_id="+ClientID+"&redirect_uri=http://127.0.0.1:1/callback&code_challenge=x&code_challenge_method=S256", shot)
+	for _, want := range []string{"pick a user", "Ada Lovelace", "Grace Hopper", `href="/acme/oidc/pick?`} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the picker lacks %q:\n%s", want, dom)
+		}
+	}
+	if strings.Contains(dom, "Linus") {
+		t.Error("the picker lists a user of another tenant")
+	}
 }
