@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/latchdev/latch/tokencache"
 	"github.com/spf13/cobra"
@@ -53,7 +54,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
-	root := a.rootCommand(len(args) > 0 && args[0] == "token")
+	root := a.rootCommand(args)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -69,9 +70,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// rootCommand builds the command tree. onlyToken builds just what latch
-// token needs: scripts call it often, and every command built costs start-up.
-func (a *app) rootCommand(onlyToken bool) *cobra.Command {
+// rootCommand builds the command tree the arguments need: every command
+// built costs start-up, and scripts call latch token often.
+func (a *app) rootCommand(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "latch",
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
@@ -94,14 +95,46 @@ func (a *app) rootCommand(onlyToken bool) *cobra.Command {
 	pf.StringVar(&a.flags.account, "account", "", "account (sub or email) when several are signed in")
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
-	if onlyToken {
+	cmds := a.commands(args)
+	if len(cmds) <= 1 {
 		root.CompletionOptions.DisableDefaultCmd = true
-		root.AddCommand(a.tokenCommand())
-		return root
 	}
-	root.AddCommand(a.loginCommand(), a.tokenCommand(), a.claimsCommand(), a.statusCommand(),
-		a.logoutCommand(), a.tenantCommand(), a.demoCommand(), a.cacheCommand(), a.orgsCommand())
+	root.AddCommand(cmds...)
 	return root
+}
+
+// commands are the subcommands to build: only the one named first, none
+// when there is no subcommand at all (latch alone, latch --version), and
+// all of them for help, completion or anything less clear.
+func (a *app) commands(args []string) []*cobra.Command {
+	builders := []struct {
+		name  string
+		build func() *cobra.Command
+	}{
+		{"login", a.loginCommand}, {"token", a.tokenCommand}, {"claims", a.claimsCommand},
+		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
+		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
+	}
+	help, positional := false, false
+	for _, arg := range args {
+		help = help || arg == "-h" || arg == "--help" || arg == "help"
+		positional = positional || !strings.HasPrefix(arg, "-")
+	}
+	if !help && len(args) > 0 {
+		for _, b := range builders {
+			if b.name == args[0] {
+				return []*cobra.Command{b.build()}
+			}
+		}
+	}
+	if !help && !positional {
+		return nil
+	}
+	var all []*cobra.Command
+	for _, b := range builders {
+		all = append(all, b.build())
+	}
+	return all
 }
 
 // profile resolves the profile named by the global flags.
