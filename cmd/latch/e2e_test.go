@@ -292,12 +292,12 @@ func TestLoginDeniedKeepsCache(t *testing.T) {
 }
 
 func TestConcurrentRefreshIsOne(t *testing.T) {
-	op := authtest.StartProvider(t, "ACCESS_TTL=3")
+	op := authtest.StartProvider(t, "ACCESS_TTL=6")
 	u := newUser(t)
 	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
 	u.ok("login", "--tenant", "acme")
 	key := onlyKey(t, u.index())
-	// Wait for the provider's 3 s access token to expire.
+	// Wait for the provider's 6 s access token to expire.
 	deadline := time.Now().Add(15 * time.Second)
 	for !u.tokenExpired(key) {
 		if time.Now().After(deadline) {
