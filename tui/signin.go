@@ -215,8 +215,16 @@ func (m Model) viewSignIn() string {
 			b.WriteString(m.st.Key.Render("p") + " picks a demo user right here.\n")
 		}
 	}
+	m.viewPickerAndError(&b, "signs in")
+	return b.String()
+}
+
+// viewPickerAndError draws the demo user picker, when open, and the error
+// of a failed sign-in with what to do.
+func (m Model) viewPickerAndError(b *strings.Builder, enter string) {
+	s := m.signin
 	if s.picking {
-		b.WriteString("\n" + m.st.Bold.Render("Pick a demo user (enter signs in, esc goes back):") + "\n")
+		b.WriteString("\n" + m.st.Bold.Render("Pick a demo user (enter "+enter+", esc goes back):") + "\n")
 		for i, u := range s.users {
 			line := "  " + u
 			if i == s.pickIdx {
@@ -228,7 +236,6 @@ func (m Model) viewSignIn() string {
 	if s.err != "" {
 		b.WriteString("\n" + m.st.Err.Render(s.err) + "\n" + m.st.Dim.Render("r retries, esc goes back to the tenants.") + "\n")
 	}
-	return b.String()
 }
 
 func (s signinModel) stepAfter(k auth.StepKind) bool {
@@ -298,18 +305,6 @@ func (m Model) viewDeviceSignIn() string {
 			b.WriteString(m.st.Key.Render("p") + " approves it as a demo user right here.\n")
 		}
 	}
-	if s.picking {
-		b.WriteString("\n" + m.st.Bold.Render("Pick a demo user (enter approves, esc goes back):") + "\n")
-		for i, u := range s.users {
-			line := "  " + u
-			if i == s.pickIdx {
-				line = m.st.Selected.Render("> " + u)
-			}
-			b.WriteString(line + "\n")
-		}
-	}
-	if s.err != "" {
-		b.WriteString("\n" + m.st.Err.Render(s.err) + "\n" + m.st.Dim.Render("r retries, esc goes back to the tenants.") + "\n")
-	}
+	m.viewPickerAndError(&b, "approves")
 	return b.String()
 }

@@ -31,28 +31,12 @@ func (a *app) claimsCommand() *cobra.Command {
 }
 
 func (a *app) claims(ctx context.Context, access bool, resource string) error {
-	p, err := a.profile()
+	s, err := a.signedIn()
 	if err != nil {
 		return err
 	}
-	aud := p.audience(resource, "")
-	cache, err := a.cache(p)
-	if err != nil {
-		return err
-	}
-	idx, err := cache.Index()
-	if err != nil {
-		return err
-	}
-	entry, err := idx.Resolve(p.Name, a.flags.account)
-	if err != nil {
-		return err
-	}
-	rec, err := cache.Load(entry.Key)
-	if err != nil {
-		return err
-	}
-	prov, err := tenantProvider(ctx, p, rec)
+	aud := s.p.audience(resource, "")
+	rec, prov, err := s.load(ctx)
 	if err != nil {
 		return err
 	}

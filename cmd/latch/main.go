@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
 	"github.com/spf13/cobra"
 )
@@ -156,3 +157,42 @@ func (a *app) cache(p *Profile) (*tokencache.Cache, error) {
 }
 
 func (a *app) json() bool { return a.output == "json" }
+
+// signedIn is the session the flags name: profile, store, index entry.
+type signedIn struct {
+	p     *Profile
+	cache *tokencache.Cache
+	entry *tokencache.Entry
+}
+
+// signedIn resolves the profile, opens its store and finds the account's
+// record in the index. It reads no keyring item.
+func (a *app) signedIn() (*signedIn, error) {
+	p, err := a.profile()
+	if err != nil {
+		return nil, err
+	}
+	cache, err := a.cache(p)
+	if err != nil {
+		return nil, err
+	}
+	x, err := cache.Index()
+	if err != nil {
+		return nil, err
+	}
+	e, err := x.Resolve(p.Name, a.flags.account)
+	if err != nil {
+		return nil, err
+	}
+	return &signedIn{p: p, cache: cache, entry: e}, nil
+}
+
+// load reads the record (one keyring item) and discovers its tenant.
+func (s *signedIn) load(ctx context.Context) (*tokencache.Record, *auth.Provider, error) {
+	rec, err := s.cache.Load(s.entry.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	prov, err := tenantProvider(ctx, s.p, rec)
+	return rec, prov, err
+}

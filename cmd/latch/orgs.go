@@ -25,27 +25,11 @@ type orgRow struct {
 }
 
 func (a *app) orgs(ctx context.Context) error {
-	p, err := a.profile()
+	s, err := a.signedIn()
 	if err != nil {
 		return err
 	}
-	cache, err := a.cache(p)
-	if err != nil {
-		return err
-	}
-	x, err := cache.Index()
-	if err != nil {
-		return err
-	}
-	e, err := x.Resolve(p.Name, a.flags.account)
-	if err != nil {
-		return err
-	}
-	rec, err := cache.Load(e.Key)
-	if err != nil {
-		return err
-	}
-	prov, err := tenantProvider(ctx, p, rec)
+	rec, prov, err := s.load(ctx)
 	if err != nil {
 		return err
 	}

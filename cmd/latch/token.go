@@ -39,28 +39,16 @@ func (a *app) tokenCommand() *cobra.Command {
 }
 
 func (a *app) token(ctx context.Context, f tokenFlags) error {
-	p, err := a.profile()
+	s, err := a.signedIn()
 	if err != nil {
 		return err
 	}
-	cache, err := a.cache(p)
-	if err != nil {
-		return err
-	}
-	idx, err := cache.Index()
-	if err != nil {
-		return err
-	}
-	entry, err := idx.Resolve(p.Name, a.flags.account)
-	if err != nil {
-		return err
-	}
-	req := tokencache.TokenRequest{Entry: entry, Audience: p.audience(f.resource, f.org), MinTTL: f.minTTL, ForceRefresh: f.refresh}
-	if f.idToken && entry.IDTokenExpiry.Before(time.Now().Add(f.minTTL)) {
+	req := tokencache.TokenRequest{Entry: s.entry, Audience: s.p.audience(f.resource, f.org), MinTTL: f.minTTL, ForceRefresh: f.refresh}
+	if f.idToken && s.entry.IDTokenExpiry.Before(time.Now().Add(f.minTTL)) {
 		// A refresh brings a new ID token along with the access token.
 		req.ForceRefresh = true
 	}
-	at, rec, err := cache.Token(ctx, req, refresher(p))
+	at, rec, err := s.cache.Token(ctx, req, refresher(s.p))
 	if err != nil {
 		return err
 	}
