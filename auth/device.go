@@ -103,15 +103,7 @@ func (p *Provider) startDevice(ctx context.Context, form url.Values) (*deviceAut
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
-		re := &oauth2.RetrieveError{Response: resp, Body: body}
-		var e struct {
-			Code string `json:"error"`
-			Desc string `json:"error_description"`
-		}
-		if json.Unmarshal(body, &e) == nil {
-			re.ErrorCode, re.ErrorDescription = e.Code, e.Desc
-		}
-		return nil, re
+		return nil, retrieveError(resp, body)
 	}
 	var da deviceAuth
 	if err := json.Unmarshal(body, &da); err != nil || da.DeviceCode == "" || da.VerificationURI == "" {

@@ -77,16 +77,7 @@ func (p *Provider) tokenRequest(ctx context.Context, form url.Values) (*Tokens, 
 		return nil, fmt.Errorf("token endpoint: %w", err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		re := &oauth2.RetrieveError{Response: resp, Body: body}
-		var e struct {
-			Error       string `json:"error"`
-			Description string `json:"error_description"`
-			URI         string `json:"error_uri"`
-		}
-		if json.Unmarshal(body, &e) == nil {
-			re.ErrorCode, re.ErrorDescription, re.ErrorURI = e.Error, e.Description, e.URI
-		}
-		return nil, re
+		return nil, retrieveError(resp, body)
 	}
 	var tr struct {
 		AccessToken  string `json:"access_token"`
@@ -114,4 +105,19 @@ func fromOAuth2(t *oauth2.Token) *Tokens {
 	out.IDToken, _ = t.Extra("id_token").(string)
 	out.Scope, _ = t.Extra("scope").(string)
 	return out
+}
+
+// retrieveError is an OAuth error response as x/oauth2 reports it, so that
+// callers test one type whichever request failed.
+func retrieveError(resp *http.Response, body []byte) *oauth2.RetrieveError {
+	re := &oauth2.RetrieveError{Response: resp, Body: body}
+	var e struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+		URI         string `json:"error_uri"`
+	}
+	if json.Unmarshal(body, &e) == nil {
+		re.ErrorCode, re.ErrorDescription, re.ErrorURI = e.Error, e.Description, e.URI
+	}
+	return re
 }
