@@ -320,7 +320,7 @@ func TestDeleteTenantAsksFirst(t *testing.T) {
 	}
 	m = send(m, press("n"))
 	m = send(m, press("d"))
-	m = send(m, press("y"))
+	send(m, press("y"))
 	if len(f.removed) != 1 || f.removed[0] != "acme" {
 		t.Fatalf("removed %v", f.removed)
 	}

@@ -32,6 +32,7 @@ type BrowserResult struct {
 func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	userLink := regexp.MustCompile(`id="` + regexp.QuoteMeta(user) + `" href="([^"]+)"`)
 	resp, err := c.Get(authURL)
 	for range 6 {
 		if err != nil {
@@ -44,10 +45,10 @@ func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil
 		}
 		// latch's demo provider lists users as links: click the user's.
-		if l := regexp.MustCompile(`id="` + regexp.QuoteMeta(user) + `" href="([^"]+)"`).FindStringSubmatch(string(body)); l != nil {
-			next, err := final.Parse(html.UnescapeString(l[1]))
-			if err != nil {
-				return nil, err
+		if l := userLink.FindStringSubmatch(string(body)); l != nil {
+			next, perr := final.Parse(html.UnescapeString(l[1]))
+			if perr != nil {
+				return nil, perr
 			}
 			resp, err = c.Get(next.String())
 			continue
@@ -61,9 +62,9 @@ func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 			}
 			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil
 		}
-		action, err := final.Parse(html.UnescapeString(m[1]))
-		if err != nil {
-			return nil, err
+		action, perr := final.Parse(html.UnescapeString(m[1]))
+		if perr != nil {
+			return nil, perr
 		}
 		if deny {
 			abort := *action

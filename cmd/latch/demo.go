@@ -202,13 +202,3 @@ func demoBrowser(user string) func(string) error {
 		return nil
 	}
 }
-
-func firstLine(err error) string {
-	s := err.Error()
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
-	}
-	return s
-}
