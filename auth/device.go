@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,17 +90,10 @@ func (p *Provider) DeviceLogin(ctx context.Context, o DeviceOptions) (*Result, e
 }
 
 func (p *Provider) startDevice(ctx context.Context, form url.Values) (*deviceAuth, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Metadata.DeviceAuthorizationEndpoint, strings.NewReader(form.Encode()))
+	resp, body, err := p.postForm(ctx, "device authorization", p.Metadata.DeviceAuthorizationEndpoint, form)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := p.Config.client().Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("device authorization: %w", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
 		return nil, retrieveError(resp, body)
 	}

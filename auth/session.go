@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // Userinfo fetches the userinfo claims with an access token.
@@ -57,17 +56,10 @@ func (p *Provider) Revoke(ctx context.Context, refreshToken string) error {
 		"token_type_hint": {"refresh_token"},
 		"client_id":       {p.Config.ClientID},
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Metadata.RevocationEndpoint, strings.NewReader(form.Encode()))
+	resp, _, err := p.postForm(ctx, "revocation", p.Metadata.RevocationEndpoint, form)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := p.Config.client().Do(req)
-	if err != nil {
-		return fmt.Errorf("revocation: %w", err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("revocation answered %s", resp.Status)
 	}

@@ -60,21 +60,32 @@ func (p *Provider) Refresh(ctx context.Context, r TokenRequest) (*Tokens, error)
 	return p.tokenRequest(ctx, form)
 }
 
-func (p *Provider) tokenRequest(ctx context.Context, form url.Values) (*Tokens, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.Metadata.TokenEndpoint, strings.NewReader(form.Encode()))
+// postForm POSTs a form to one of the provider's endpoints and returns the
+// response with its body read (at most 1 MiB). what names the endpoint in
+// errors.
+func (p *Provider) postForm(ctx context.Context, what, endpoint string, form url.Values) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	resp, err := p.Config.client().Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("token endpoint: %w", err)
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return nil, fmt.Errorf("token endpoint: %w", err)
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return resp, body, nil
+}
+
+func (p *Provider) tokenRequest(ctx context.Context, form url.Values) (*Tokens, error) {
+	resp, body, err := p.postForm(ctx, "token endpoint", p.Metadata.TokenEndpoint, form)
+	if err != nil {
+		return nil, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, retrieveError(resp, body)
