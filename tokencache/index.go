@@ -58,13 +58,7 @@ func (e *Entry) layout() layout { return layout{Gen: e.Gen, Chunks: e.Chunks} }
 
 // Find returns the audience entry for a, or nil.
 func (e *Entry) Find(a auth.Audience) *AudienceEntry {
-	want := AudienceKey(a)
-	for i := range e.Audiences {
-		if AudienceKey(e.Audiences[i].Audience) == want {
-			return &e.Audiences[i]
-		}
-	}
-	return nil
+	return findAudience(e.Audiences, func(x *AudienceEntry) auth.Audience { return x.Audience }, a)
 }
 
 // Sorted returns the entries ordered by tenant, then account.

@@ -55,3 +55,14 @@ func field(b *strings.Builder, name, value string) {
 	b.WriteByte(':')
 	b.WriteString(value)
 }
+
+// findAudience returns the element of list whose audience is a, or nil.
+func findAudience[T any](list []T, audience func(*T) auth.Audience, a auth.Audience) *T {
+	want := AudienceKey(a)
+	for i := range list {
+		if AudienceKey(audience(&list[i])) == want {
+			return &list[i]
+		}
+	}
+	return nil
+}

@@ -44,13 +44,7 @@ func (t *AccessToken) Valid(now time.Time, minTTL time.Duration) bool {
 
 // Find returns the access token for an audience, or nil.
 func (r *Record) Find(a auth.Audience) *AccessToken {
-	want := AudienceKey(a)
-	for i := range r.Access {
-		if AudienceKey(r.Access[i].Audience) == want {
-			return &r.Access[i]
-		}
-	}
-	return nil
+	return findAudience(r.Access, func(t *AccessToken) auth.Audience { return t.Audience }, a)
 }
 
 // Put stores tokens from a token response for an audience: the access token

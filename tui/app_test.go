@@ -237,26 +237,12 @@ func TestEscCancelsARunningSignIn(t *testing.T) {
 	m := newModel(f, 100, 30)
 	m = send(m, press("down"))
 	m = send(m, press("down"))
-	// Start the sign-in, but feed only its first step: it is now waiting.
-	next, cmd := m.Update(press("enter"))
-	m = next.(Model)
-	batch := cmd().(tea.BatchMsg)
-	first := batch[0]()
-	next, _ = m.Update(first)
-	m = next.(Model)
+	// Start the sign-in and feed its first step: it is now waiting.
+	m = startSignIn(m, "enter", func(m Model) bool { return len(m.signin.steps) > 0 })
 	if !m.signin.running() {
 		t.Fatal("sign-in is not running")
 	}
-	next, _ = m.Update(press("esc"))
-	m = next.(Model)
-	// The backend sees its context cancelled and reports it.
-	for msg := range m.signin.events {
-		next, _ = m.Update(msg)
-		m = next.(Model)
-		if _, ok := msg.(signInDoneMsg); ok {
-			break
-		}
-	}
+	m = cancelSignIn(m)
 	if m.signin.running() || !strings.Contains(m.signin.err, "cancelled") {
 		t.Fatalf("after esc: running %v, err %q", m.signin.running(), m.signin.err)
 	}
@@ -415,14 +401,7 @@ func TestCopiesGoToTheClipboard(t *testing.T) {
 	f := newFake()
 	f.block = true
 	s := newModel(f, 100, 30)
-	next, cmd := send(send(s, press("down")), press("down")).Update(press("enter"))
-	s = next.(Model)
-	next, _ = s.Update(cmd().(tea.BatchMsg)[0]())
-	s = next.(Model)
-	for s.signin.url == "" {
-		next, _ = s.Update(<-s.signin.events)
-		s = next.(Model)
-	}
+	s = startSignIn(send(send(s, press("down")), press("down")), "enter", func(m Model) bool { return m.signin.url != "" })
 	_, cmd = s.Update(press("c"))
 	if got := clipboard(t, s, cmd); !strings.Contains(got, "client_id=abc") {
 		t.Errorf("c copied %q, want the sign-in URL", got)
@@ -431,22 +410,37 @@ func TestCopiesGoToTheClipboard(t *testing.T) {
 }
 
 func TestDeviceSignInShowsTheCode(t *testing.T) {
-	m := newModel(newFake(), 100, 30)
-	next, cmd := m.Update(press("D"))
-	m = next.(Model)
-	next, _ = m.Update(cmd().(tea.BatchMsg)[0]())
-	m = next.(Model)
-	for m.signin.code == "" {
-		next, _ = m.Update(<-m.signin.events)
-		m = next.(Model)
-	}
+	m := startSignIn(newModel(newFake(), 100, 30), "D", func(m Model) bool { return m.signin.code != "" })
 	s := screenText(m)
 	for _, want := range []string{"with a device code", "On any device, open", "device?user_code=WDJB-MJHT", "WDJB-MJHT", "Waiting for approval", "10m00s left"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("device sign-in screen lacks %q:\n%s", want, s)
 		}
 	}
-	next, _ = m.Update(press("esc"))
+	m = cancelSignIn(m)
+	if !strings.Contains(m.signin.err, "cancelled") {
+		t.Fatalf("esc did not cancel the device sign-in: %q", m.signin.err)
+	}
+}
+
+// startSignIn presses key and feeds the sign-in's events one by one, as the
+// program would, until until holds.
+func startSignIn(m Model, key string, until func(Model) bool) Model {
+	next, cmd := m.Update(press(key))
+	m = next.(Model)
+	next, _ = m.Update(cmd().(tea.BatchMsg)[0]())
+	m = next.(Model)
+	for !until(m) {
+		next, _ = m.Update(<-m.signin.events)
+		m = next.(Model)
+	}
+	return m
+}
+
+// cancelSignIn presses esc and feeds events until the backend, seeing its
+// context cancelled, reports the sign-in done.
+func cancelSignIn(m Model) Model {
+	next, _ := m.Update(press("esc"))
 	m = next.(Model)
 	for msg := range m.signin.events {
 		next, _ = m.Update(msg)
@@ -455,7 +449,5 @@ func TestDeviceSignInShowsTheCode(t *testing.T) {
 			break
 		}
 	}
-	if !strings.Contains(m.signin.err, "cancelled") {
-		t.Fatalf("esc did not cancel the device sign-in: %q", m.signin.err)
-	}
+	return m
 }
