@@ -55,6 +55,49 @@ func (id *Identity) Display() string {
 	return id.Subject
 }
 
+// Organization is a Logto organization the user belongs to, with the
+// user's roles in it.
+type Organization struct {
+	ID    string   `json:"id"`
+	Roles []string `json:"roles"`
+}
+
+// Organizations reads Logto's organizations claim and organization_roles
+// ("org-id:role") into one entry per organization.
+func (id *Identity) Organizations() []Organization {
+	out := []Organization{}
+	index := map[string]int{}
+	add := func(org string) int {
+		if i, ok := index[org]; ok {
+			return i
+		}
+		index[org] = len(out)
+		out = append(out, Organization{ID: org, Roles: []string{}})
+		return len(out) - 1
+	}
+	for _, o := range stringClaims(id.Claims["organizations"]) {
+		add(o)
+	}
+	for _, or := range stringClaims(id.Claims["organization_roles"]) {
+		if org, role, ok := strings.Cut(or, ":"); ok {
+			i := add(org)
+			out[i].Roles = append(out[i].Roles, role)
+		}
+	}
+	return out
+}
+
+func stringClaims(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // VerifyOptions are the checks beyond signature, issuer and expiry.
 type VerifyOptions struct {
 	// Nonce, when set, must equal the token's nonce claim.

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,17 @@ func TestConsentPromptOnlyWhereNeeded(t *testing.T) {
 	}
 	if u := auth(entra, LoginOptions{}); strings.Contains(u, "prompt=") {
 		t.Errorf("Entra would ask for consent at every sign-in: %s", u)
+	}
+}
+
+func TestOrganizationsWithRoles(t *testing.T) {
+	id := &Identity{Claims: map[string]any{
+		"organizations":      []any{"org-a", "org-b"},
+		"organization_roles": []any{"org-a:admin", "org-a:member", "org-c:viewer", "malformed"},
+	}}
+	got := id.Organizations()
+	want := []Organization{{"org-a", []string{"admin", "member"}}, {"org-b", []string{}}, {"org-c", []string{"viewer"}}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Organizations() = %v, want %v", got, want)
 	}
 }

@@ -19,11 +19,6 @@ func (a *app) orgsCommand() *cobra.Command {
 	}
 }
 
-type orgRow struct {
-	ID    string   `json:"id"`
-	Roles []string `json:"roles"`
-}
-
 func (a *app) orgs(ctx context.Context) error {
 	s, err := a.signedIn()
 	if err != nil {
@@ -37,7 +32,7 @@ func (a *app) orgs(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the ID token does not verify: %w", err)
 	}
-	rows := orgsOf(id.Claims)
+	rows := id.Organizations()
 	if a.json() {
 		return writeJSON(a.stdout, rows)
 	}
@@ -51,39 +46,4 @@ func (a *app) orgs(ctx context.Context) error {
 		fmt.Fprintf(tw, "%s\t%s\n", r.ID, strings.Join(r.Roles, ", "))
 	}
 	return tw.Flush()
-}
-
-// orgsOf reads Logto's organizations claim and organization_roles
-// ("org-id:role") into one row per organization.
-func orgsOf(claims map[string]any) []orgRow {
-	rows := []orgRow{}
-	index := map[string]int{}
-	for _, o := range stringList(claims["organizations"]) {
-		index[o] = len(rows)
-		rows = append(rows, orgRow{ID: o, Roles: []string{}})
-	}
-	for _, or := range stringList(claims["organization_roles"]) {
-		org, role, ok := strings.Cut(or, ":")
-		if !ok {
-			continue
-		}
-		i, known := index[org]
-		if !known {
-			index[org], i = len(rows), len(rows)
-			rows = append(rows, orgRow{ID: org, Roles: []string{}})
-		}
-		rows[i].Roles = append(rows[i].Roles, role)
-	}
-	return rows
-}
-
-func stringList(v any) []string {
-	list, _ := v.([]any)
-	var out []string
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
