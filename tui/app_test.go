@@ -451,3 +451,23 @@ func cancelSignIn(m Model) Model {
 	}
 	return m
 }
+
+// A list cursor never leaves its list, even an empty one.
+func TestCursorsStayInTheirLists(t *testing.T) {
+	f := newFake()
+	f.tenants = nil
+	m := newModel(emptyCache{f}, 80, 24)
+	m = send(m, press("down"))
+	m = send(m, press("d"))
+	m = send(send(send(m, press("tab")), press("tab")), press("tab")) // cache, empty
+	m = send(m, press("down"))
+	m = send(m, press("x"))
+	if m.cache.cursor != 0 || m.tenants.cursor != 0 || m.cache.confirm != "" {
+		t.Fatalf("cursors left their lists: tenants %d, cache %d", m.tenants.cursor, m.cache.cursor)
+	}
+}
+
+// emptyCache is a backend with nothing stored.
+type emptyCache struct{ *fakeBackend }
+
+func (emptyCache) Cache(context.Context) ([]CacheEntry, error) { return nil, nil }

@@ -58,12 +58,9 @@ func (m *Model) updateCache(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		switch {
-		case key.Matches(msg, m.keys.Up):
-			c.cursor = max(0, c.cursor-1)
-		case key.Matches(msg, m.keys.Down):
-			c.cursor = min(len(c.list)-1, c.cursor+1)
-		case key.Matches(msg, m.keys.Delete) && c.cursor < len(c.list):
+		if cur, moved := m.keys.moveCursor(msg, c.cursor, len(c.list)); moved {
+			c.cursor = cur
+		} else if key.Matches(msg, m.keys.Delete) && c.cursor < len(c.list) {
 			c.confirm = c.list[c.cursor].Key
 		}
 	}

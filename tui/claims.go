@@ -104,10 +104,8 @@ func (m *Model) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		c.view, cmd = c.view.Update(msg)
 		return cmd
-	case key.Matches(msg, m.keys.Up):
-		c.cursor = max(0, c.cursor-1)
-	case key.Matches(msg, m.keys.Down):
-		c.cursor = min(len(rows)-1, c.cursor+1)
+	case key.Matches(msg, m.keys.Up) || key.Matches(msg, m.keys.Down):
+		c.cursor, _ = m.keys.moveCursor(msg, c.cursor, len(rows))
 	case key.Matches(msg, m.keys.Filter):
 		c.filtering = true
 		c.filter.Focus()

@@ -1,6 +1,9 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // keyMap is every key the UI answers to, in one place, with help text.
 type keyMap struct {
@@ -42,6 +45,20 @@ func newKeyMap() keyMap {
 		Pick:      b([]string{"p"}, "p", "pick a demo user here"),
 		Device:    b([]string{"D"}, "D", "sign in with a device code"),
 	}
+}
+
+// moveCursor applies up and down to a cursor over n items, keeping it in
+// the list (0 when it is empty). It reports whether the key moved it.
+func (k keyMap) moveCursor(msg tea.KeyPressMsg, cur, n int) (int, bool) {
+	switch {
+	case key.Matches(msg, k.Up):
+		cur--
+	case key.Matches(msg, k.Down):
+		cur++
+	default:
+		return cur, false
+	}
+	return max(0, min(cur, n-1)), true
 }
 
 // helpKeys adapts the key map to help.KeyMap for the screen in focus.

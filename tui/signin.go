@@ -138,11 +138,11 @@ func (m *Model) signInKey(msg tea.KeyPressMsg) tea.Cmd {
 // pickKey chooses a demo user in the terminal instead of the browser.
 func (m *Model) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 	s := &m.signin
+	if cur, moved := m.keys.moveCursor(msg, s.pickIdx, len(s.users)); moved {
+		s.pickIdx = cur
+		return nil
+	}
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		s.pickIdx = max(0, s.pickIdx-1)
-	case key.Matches(msg, m.keys.Down):
-		s.pickIdx = min(len(s.users)-1, s.pickIdx+1)
 	case key.Matches(msg, m.keys.Back):
 		s.picking = false
 	case key.Matches(msg, m.keys.Enter) && len(s.users) > 0:

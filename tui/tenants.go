@@ -103,11 +103,10 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 
 func (m *Model) tenantKey(msg tea.KeyPressMsg) tea.Cmd {
 	t := &m.tenants
+	if c, moved := m.keys.moveCursor(msg, t.cursor, len(t.list)); moved {
+		t.cursor = c
+	}
 	switch {
-	case key.Matches(msg, m.keys.Up):
-		t.cursor = max(0, t.cursor-1)
-	case key.Matches(msg, m.keys.Down):
-		t.cursor = min(len(t.list)-1, t.cursor+1)
 	case key.Matches(msg, m.keys.Add):
 		t.form = newTenantForm()
 		return nil
