@@ -1,13 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/latchdev/latch/auth"
-	"github.com/latchdev/latch/tokencache"
 	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
@@ -16,11 +16,11 @@ func (a *app) cacheCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "cache", Short: "See and prune the token cache: keys, sizes, expiries, never a secret"}
 	ls := &cobra.Command{
 		Use: "ls", Short: "Every cache key: tenant, client, account, audience, size, chunks, expiry, store", Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return a.cacheList() },
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.cacheList(cmd.Context()) },
 	}
 	rm := &cobra.Command{
 		Use: "rm KEY", Short: "Delete a record, or one access token of it, from the store (no revocation)", Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error { return a.cacheRemove(args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return a.cacheRemove(cmd.Context(), args[0]) },
 	}
 	var aud auth.Audience
 	var minTTL time.Duration
@@ -31,7 +31,7 @@ func (a *app) cacheCommand() *cobra.Command {
   latch cache explain --tenant entra --account ada@contoso.com -o json
   latch cache explain --tenant acme --resource https://api.acme.dev --org org-1`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return a.cacheExplain(aud, minTTL) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.cacheExplain(cmd.Context(), aud, minTTL) },
 	}
 	explain.Flags().StringVar(&aud.Resource, "resource", "", "API resource")
 	explain.Flags().StringVar(&aud.Organization, "org", "", "organization id")
@@ -40,38 +40,14 @@ func (a *app) cacheCommand() *cobra.Command {
 	return cmd
 }
 
-type cacheRow struct {
-	Key      string    `json:"key"`
-	Record   string    `json:"record"`
-	Tenant   string    `json:"tenant"`
-	Client   string    `json:"client_id"`
-	Account  string    `json:"account"`
-	Audience string    `json:"audience"`
-	Size     int       `json:"size"`
-	Chunks   int       `json:"chunks"`
-	Expires  time.Time `json:"expires,omitzero"`
-	Store    string    `json:"store"`
-}
-
-func (a *app) cacheList() error {
-	cache, err := a.cache(nil)
+func (a *app) cacheList(ctx context.Context) error {
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	x, err := cache.Index()
+	rows, err := e.CacheList(ctx)
 	if err != nil {
 		return err
-	}
-	rows := []cacheRow{}
-	for _, e := range x.Sorted() {
-		for _, au := range e.Audiences {
-			aud := tokencache.AudienceKey(au.Audience)
-			if aud == "" {
-				aud = "default"
-			}
-			rows = append(rows, cacheRow{Key: au.Key, Record: string(e.Key), Tenant: e.Tenant, Client: e.ClientID, Account: e.Account,
-				Audience: aud, Size: e.Size, Chunks: max(1, e.Chunks), Expires: au.Expiry, Store: e.Store})
-		}
 	}
 	if a.json() {
 		return writeJSON(a.stdout, rows)
@@ -88,54 +64,49 @@ func (a *app) cacheList() error {
 		if !r.Expires.IsZero() {
 			exp = tui.Relative(r.Expires, now)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.Tenant, r.Account, r.Audience, r.Size, r.Chunks, exp, r.Store)
-		fmt.Fprintf(tw, "  key: %s\n", r.Key) // no tab: does not widen the columns
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", cell(r.Tenant), cell(r.Account), cell(r.Audience), r.Size, r.Chunks, exp, r.Store)
+		fmt.Fprintf(tw, "  key: %s\n", cell(r.Key)) // no tab: does not widen the columns
 	}
 	return tw.Flush()
 }
 
-func (a *app) cacheRemove(key string) error {
-	cache, err := a.cache(nil)
+func (a *app) cacheRemove(ctx context.Context, key string) error {
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	if err := cache.DeleteKey(key); err != nil {
-		return err
+	store, err := e.DeleteKey(ctx, key)
+	if err != nil {
+		return hinted{err, "see the keys with: latch cache ls"}
 	}
-	fmt.Fprintf(a.stderr, "✓ Deleted %s from the %s (nothing was revoked: use latch logout for that)\n", key, cache.Store.Name())
+	fmt.Fprintf(a.stderr, "✓ Deleted %s from the %s (nothing was revoked: use latch logout for that)\n", safeText(key), store)
 	return nil
 }
 
-func (a *app) cacheExplain(aud auth.Audience, minTTL time.Duration) error {
-	p, err := a.profile()
+func (a *app) cacheExplain(ctx context.Context, aud auth.Audience, minTTL time.Duration) error {
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	cache, err := a.cache(p)
+	ex, err := e.Explain(ctx, a.sel, aud, minTTL)
 	if err != nil {
 		return err
 	}
-	x, err := cache.Index()
-	if err != nil {
-		return err
-	}
-	ex := x.Explain(tokencache.Query{Profile: p.Name, Issuer: p.Issuer, ClientID: p.ClientID, Account: a.flags.account,
-		Audience: aud, Now: time.Now(), MinTTL: minTTL})
 	if a.json() {
 		return writeJSON(a.stdout, ex)
 	}
 	if ex.Key != "" {
-		fmt.Fprintf(a.stdout, "key: %s\n", ex.Key)
+		fmt.Fprintf(a.stdout, "key: %s\n", safeText(ex.Key))
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	for _, f := range ex.Fields {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Name, f.Value, "← "+f.Source)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", cell(f.Name), cell(f.Value), "← "+cell(f.Source))
 	}
 	tw.Flush()
 	verdict := "miss: " + ex.Verdict
 	if ex.Hit {
 		verdict = "hit"
 	}
-	fmt.Fprintf(a.stdout, "%s — %s\n", strings.ToUpper(verdict[:1])+verdict[1:], ex.Reason)
+	fmt.Fprintf(a.stdout, "%s — %s\n", strings.ToUpper(verdict[:1])+verdict[1:], safeText(ex.Reason))
 	return nil
 }

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
-	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/demoidp"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tokencache"
 	"github.com/spf13/cobra"
 )
@@ -42,24 +41,18 @@ keyring) and are deleted at the end; your config is not touched.`,
 	return cmd
 }
 
-// demoRun is one scripted tour, counting the steps that failed.
-type demoRun struct {
-	*demoEnv
-	a     *app
-	fails int
-}
-
-// demoEnv is the demo provider and a cache of its own: the keyring under
-// the service latch-demo (memory when there is no keyring), with its index
-// in a temporary directory. close deletes every demo record.
+// demoEnv is the demo provider and an engine of its own: the keyring under
+// the service latch-demo (memory when there is no keyring), its index in a
+// temporary directory, the demo tenants as its only profiles. close deletes
+// every demo record.
 type demoEnv struct {
 	srv       *demoidp.Server
-	cache     *tokencache.Cache
+	engine    *session.Engine
 	tmp       string
 	keyringOK bool
 }
 
-func startDemo(ttl time.Duration) (*demoEnv, error) {
+func startDemo(ctx context.Context, ttl time.Duration) (*demoEnv, error) {
 	srv, err := demoidp.Start(ttl)
 	if err != nil {
 		return nil, err
@@ -69,35 +62,36 @@ func startDemo(ttl time.Duration) (*demoEnv, error) {
 		srv.Close()
 		return nil, err
 	}
-	e := &demoEnv{srv: srv, tmp: tmp, cache: &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}, keyringOK: true}
-	if err := e.cache.Probe(); err != nil {
-		e.keyringOK = false
-		e.cache.Store = tokencache.NewMemStore()
+	cache := &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}
+	d := &demoEnv{srv: srv, tmp: tmp, keyringOK: true}
+	if err := cache.Probe(); err != nil {
+		d.keyringOK = false
+		cache.Store = tokencache.NewMemStore()
 	}
-	return e, nil
-}
-
-func (e *demoEnv) close() {
-	if x, err := e.cache.Index(); err == nil {
-		for k := range x.Records {
-			e.cache.Delete(k)
-		}
-	}
-	e.srv.Close()
-	os.RemoveAll(e.tmp)
-}
-
-// profiles are the demo tenants; they are never written to the config.
-func (e *demoEnv) profiles() []*Profile {
-	var out []*Profile
+	cfg := &session.Config{Tenants: map[string]*session.Profile{}}
 	for _, name := range []string{"acme", "globex", "common"} {
-		out = append(out, &Profile{Name: "demo-" + name, Issuer: e.srv.Issuer(name), ClientID: demoidp.ClientID, discoveryDir: e.tmp})
+		p := &session.Profile{Name: "demo-" + name, Issuer: srv.Issuer(name), ClientID: demoidp.ClientID}
+		cfg.Tenants[p.Name] = p
 	}
-	return out
+	d.engine = &session.Engine{Cache: cache, DiscoveryDir: tmp, Config: func() (*session.Config, error) { return cfg, nil }}
+	return d, nil
+}
+
+func (d *demoEnv) close() {
+	d.engine.SignOut(context.Background(), session.Selector{}, session.SignOutOptions{All: true})
+	d.srv.Close()
+	os.RemoveAll(d.tmp)
+}
+
+// demoRun is one scripted tour, counting the steps that failed.
+type demoRun struct {
+	*demoEnv
+	a     *app
+	fails int
 }
 
 func (a *app) demo(ctx context.Context, ttl time.Duration) error {
-	env, err := startDemo(ttl)
+	env, err := startDemo(ctx, ttl)
 	if err != nil {
 		return err
 	}
@@ -106,12 +100,11 @@ func (a *app) demo(ctx context.Context, ttl time.Duration) error {
 		fmt.Fprintln(a.stderr, "! No OS keyring here: demo tokens are kept in memory instead; real sign-ins need a keyring or --store file.")
 	}
 	d := &demoRun{demoEnv: env, a: a}
-	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", env.srv.URL, env.cache.Store.Name(), demoKeyringService)
-	profiles := env.profiles()
-	d.tenant(ctx, profiles[0], "ada", "Logto-style tenant, ID tokens signed ES384")
-	d.tenant(ctx, profiles[1], "grace", "Logto-style tenant, ID tokens signed RS256")
-	d.tenant(ctx, profiles[2], "ada", "Entra-style multi-tenant authority /common")
-	d.tenant(ctx, profiles[2], "grace", "the same authority, a user of another directory")
+	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", env.srv.URL, env.engine.Cache.Store.Name(), demoKeyringService)
+	d.tenant(ctx, "demo-acme", "ada", "Logto-style tenant, ID tokens signed ES384")
+	d.tenant(ctx, "demo-globex", "grace", "Logto-style tenant, ID tokens signed RS256")
+	d.tenant(ctx, "demo-common", "ada", "Entra-style multi-tenant authority /common")
+	d.tenant(ctx, "demo-common", "grace", "the same authority, a user of another directory")
 	if d.fails > 0 {
 		return fmt.Errorf("demo: %d step(s) failed", d.fails)
 	}
@@ -129,45 +122,31 @@ func (d *demoRun) step(ok bool, format string, args ...any) {
 }
 
 // tenant runs the tour on one demo tenant as one user, through the same
-// signIn, cache and signOut steps as the commands.
-func (d *demoRun) tenant(ctx context.Context, p *Profile, user, what string) {
-	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", p.Name, user, what)
+// engine calls as the commands.
+func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
+	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", name, user, what)
 	defer fmt.Fprintln(d.a.stdout)
-	cfg, err := authConfig(p, "")
-	if err != nil {
-		d.step(false, "profile: %v", err)
-		return
-	}
-	prov, err := auth.Discover(ctx, cfg)
-	if err != nil {
-		d.step(false, "discovery: %v", err)
-		return
-	}
-	opts := auth.LoginOptions{OpenBrowser: demoBrowser(user), Timeout: 30 * time.Second}
-	rec, res, err := signIn(ctx, prov, d.cache, p, opts, nil, io.Discard, false)
+	d.engine.OpenBrowser = demoBrowser(user)
+	in, err := d.engine.SignIn(ctx, session.Selector{Tenant: name}, session.SignInOptions{Timeout: 30 * time.Second})
 	if err != nil {
 		d.step(false, "sign-in: %v", err)
 		return
 	}
-	d.step(true, "signed in as %s (%s kid %s), PKCE S256 + state + nonce + iss checked", res.Identity.Display(), res.Identity.Algorithm, res.Identity.KeyID)
+	rec, id := in.Record, in.Identity
+	sel := session.Selector{Tenant: name, Account: rec.Subject}
+	d.step(true, "signed in as %s (%s kid %s), PKCE S256 + state + nonce + iss checked", id.Display(), id.Algorithm, id.KeyID)
 	d.step(true, "stored under %s", rec.Key)
 	if rec.Alias != "" {
-		d.step(rec.Tenant != auth.TrimIssuer(p.Issuer), "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, res.Identity.TenantID, rec.Alias)
+		d.step(rec.Tenant != rec.Alias, "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, id.TenantID, rec.Alias)
 	}
 
-	x, err := d.cache.Index()
-	if err != nil {
-		d.step(false, "index: %v", err)
-		return
-	}
-	entry := x.Records[rec.Key]
 	before := d.srv.Requests()
-	at, _, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, MinTTL: time.Second}, refresher(p))
-	d.step(err == nil && at.AccessToken == rec.Access[0].AccessToken && d.srv.Requests() == before,
+	t, err := d.engine.Token(ctx, sel, session.TokenOptions{MinTTL: time.Second})
+	d.step(err == nil && t.Access.AccessToken == rec.Access[0].AccessToken && d.srv.Requests() == before,
 		"latch token again: served from the cache with %d requests to the provider", d.srv.Requests()-before)
 
 	before = d.srv.Requests()
-	_, fresh, err := d.cache.Token(ctx, tokencache.TokenRequest{Entry: entry, ForceRefresh: true}, refresher(p))
+	fresh, err := d.engine.Token(ctx, sel, session.TokenOptions{ForceRefresh: true})
 	if err != nil {
 		d.step(false, "refresh: %v", err)
 		return
@@ -176,23 +155,29 @@ func (d *demoRun) tenant(ctx context.Context, p *Profile, user, what string) {
 	if n > 1 {
 		why = " (first contact with the tenant's own authority: its discovery and keys, then the token)"
 	}
-	d.step(fresh.RefreshToken != rec.RefreshToken, "refreshed at %s in %d request(s)%s; the refresh token rotated", fresh.Tenant, n, why)
+	d.step(fresh.Record.RefreshToken != rec.RefreshToken, "refreshed at %s in %d request(s)%s; the refresh token rotated", fresh.Record.Tenant, n, why)
 
-	if tp, err := tenantProvider(ctx, p, fresh); err != nil {
-		d.step(false, "claims: %v", err)
-	} else if id, err := tp.VerifyIDToken(ctx, fresh.IDToken, auth.VerifyOptions{}); err != nil {
-		d.step(false, "claims: %v", err)
+	if c, err := d.engine.Claims(ctx, sel, session.ClaimsOptions{ID: true}); err != nil || c.ID.Err != nil {
+		d.step(false, "claims: %v", errors.Join(err, claimErr(c)))
 	} else {
-		claims := fmt.Sprintf("sub=%s iss=%s", id.Subject, id.Issuer)
-		if id.TenantID != "" {
-			claims += " tid=" + id.TenantID
+		v := c.ID.Identity
+		claims := fmt.Sprintf("sub=%s iss=%s", v.Subject, v.Issuer)
+		if v.TenantID != "" {
+			claims += " tid=" + v.TenantID
 		}
 		d.step(true, "claims verified: %s", claims)
 	}
 
-	err = signOut(ctx, d.cache, p, entry, false, io.Discard)
-	_, lerr := d.cache.Load(fresh.Key)
-	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.cache.Store.Name())
+	_, err = d.engine.SignOut(ctx, sel, session.SignOutOptions{})
+	_, lerr := d.engine.Session(ctx, sel)
+	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.engine.Cache.Store.Name())
+}
+
+func claimErr(c *session.Claims) error {
+	if c == nil {
+		return nil
+	}
+	return c.ID.Err
 }
 
 // demoBrowser plays the person at the demo sign-in page, in the background.

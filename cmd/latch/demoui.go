@@ -7,17 +7,17 @@ import (
 	"time"
 
 	"github.com/latchdev/latch/auth/demoidp"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tui"
 )
 
 // demoBackend is the UI's backend on the demo tenants, with the in-terminal
 // user picker for machines where no browser opens.
 type demoBackend struct {
-	*tuiBackend
-	env *demoEnv
+	tui.Backend
 }
 
-func (b *demoBackend) Users(tenant string) []string {
+func (b demoBackend) Users(tenant string) []string {
 	var out []string
 	for _, u := range demoidp.Users {
 		switch tenant {
@@ -34,11 +34,11 @@ func (b *demoBackend) Users(tenant string) []string {
 	return out
 }
 
-func (b *demoBackend) Pick(authURL, user string) error { return demoidp.PickUser(authURL, user) }
+func (demoBackend) Pick(authURL, user string) error { return demoidp.PickUser(authURL, user) }
 
 // demoUI opens the terminal UI on the demo tenants.
 func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
-	env, err := startDemo(ttl)
+	env, err := startDemo(ctx, ttl)
 	if err != nil {
 		return err
 	}
@@ -47,6 +47,6 @@ func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
 	if !env.keyringOK {
 		hint = "Demo, no OS keyring here: tokens stay in memory. enter signs in (p picks a user) · tab: session, claims, cache"
 	}
-	b := &demoBackend{env: env, tuiBackend: &tuiBackend{cache: env.cache, profiles: func() ([]*Profile, error) { return env.profiles(), nil }}}
+	b := demoBackend{tui.EngineBackend(env.engine, session.Selector{})}
 	return tui.Run(ctx, tui.Options{Backend: b, Hint: hint, NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
 }

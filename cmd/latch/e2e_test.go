@@ -346,8 +346,8 @@ func TestNoKeyringFailsBeforeTheBrowser(t *testing.T) {
 	u := newUser(t, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(t.TempDir(), "nobody"), "LATCH_KEYRING_TIMEOUT=1s")
 	start := time.Now()
 	r := u.run("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
-	if r.code != 1 || !strings.Contains(r.stderr, "no OS keyring is reachable") || !strings.Contains(r.stderr, "--store file") || strings.Count(r.stderr, "\n") != 1 {
-		t.Fatalf("exit %d, stderr %q: want one line naming the fix", r.code, r.stderr)
+	if r.code != 1 || !strings.Contains(r.stderr, "no OS keyring is reachable") || !strings.Contains(r.stderr, "--store file") || strings.Count(r.stderr, "\n") > 2 {
+		t.Fatalf("exit %d, stderr %q: want what happened and the fix, in two lines at most", r.code, r.stderr)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s", d)
@@ -486,7 +486,7 @@ func TestTwoTenantsAndLogoutAll(t *testing.T) {
 		t.Errorf("records left after logout --all: %v", u.index())
 	}
 	u.ok("tenant", "rm", "rs")
-	if r := u.run("login", "--tenant", "rs"); r.code != 1 || !strings.Contains(r.stderr, "latch tenant add rs") {
+	if r := u.run("login", "--tenant", "rs"); r.code != 1 || !strings.Contains(r.stderr, "latch tenant add rs") || !strings.Contains(r.stderr, "did you mean es?") {
 		t.Errorf("login to a removed tenant: %d %q", r.code, r.stderr)
 	}
 }
@@ -494,7 +494,8 @@ func TestTwoTenantsAndLogoutAll(t *testing.T) {
 func TestNoTerminalPrintsStatus(t *testing.T) {
 	op := authtest.StartProvider(t)
 	u := newUser(t)
-	if r := u.run(); r.code != 0 || !strings.Contains(r.stderr, "Not signed in anywhere") {
+	// Like gh auth status: no session anywhere is exit 2.
+	if r := u.run(); r.code != 2 || !strings.Contains(r.stderr, "not signed in anywhere") {
 		t.Fatalf("latch with no terminal: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	u.ok("login", "--issuer", op.Issuer, "--client-id", authtest.ClientES384, "--tenant", "acme")
@@ -546,8 +547,8 @@ func TestCtrlCCancelsLoginAndFreesThePort(t *testing.T) {
 	}
 	cmd.Process.Signal(os.Interrupt)
 	err := cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-		t.Fatalf("login after Ctrl-C: %v", err)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(out.String(), "interrupted") {
+		t.Fatalf("login after Ctrl-C: %v (want exit 130 saying it was interrupted)\n%s", err, out.String())
 	}
 	ln, err := net.Listen("tcp", a)
 	if err != nil {

@@ -1,74 +1,73 @@
 // Command latch signs a developer in from the terminal through Logto or any
 // OpenID Connect provider and keeps the tokens in the OS keyring.
 //
-// Exit codes: 0 ok, 1 error, 2 sign-in required. Data goes to stdout,
-// messages for people to stderr.
+// Exit codes: 0 ok, 1 error, 2 sign-in required, 130 interrupted. Data goes
+// to stdout, messages for people to stderr.
 //
-// Choices made where the design is silent:
-//
-//   - A profile comes from --tenant (the config file), or from --issuer and
-//     --client-id alone; such a profile is named --tenant if given, else
-//     "<issuer>#<client-id>", and that name keys it in the index.
-//   - With no --tenant, the config's default, or its only tenant, is used.
-//   - latch alone opens the terminal UI when stdin and stdout are terminals,
-//     and prints the status otherwise.
-//   - login checks that the store answers before it opens a browser, so a
-//     sign-in is never thrown away for want of a keyring.
-//   - Other resources and organizations asked for at login are fetched
-//     right after it, by refresh grants, before the session is stored.
-//   - logout deletes the session even when revocation fails, and says so.
+// Each command is flags → one call of the engine (package auth/session) →
+// render. latch alone opens the terminal UI when stdin and stdout are
+// terminals, and prints the status otherwise.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
-	"github.com/latchdev/latch/auth"
-	"github.com/latchdev/latch/tokencache"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/spf13/cobra"
 )
 
-// version is set by the build (-ldflags "-X main.version=...").
-var version = "dev"
-
+// Exit codes, one table for every command.
 const (
+	exitOK             = 0
 	exitError          = 1
 	exitSignInRequired = 2
+	exitInterrupted    = 130
 )
+
+// streams are where a command reads and writes: the process's own, or a
+// test's buffers.
+type streams struct {
+	in             io.Reader
+	stdout, stderr io.Writer
+}
 
 // app carries the global flags and the streams.
 type app struct {
-	stdout, stderr io.Writer
-	flags          profileFlags
-	store          string
-	output         string
+	streams
+	sel     session.Selector
+	store   string
+	output  string
+	verbose bool
+
+	// newEngine opens the engine; tests replace it.
+	newEngine func() (*session.Engine, error)
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], streams{os.Stdin, os.Stdout, os.Stderr}))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+// run executes one command line and returns its exit code.
+func run(args []string, s streams) int {
+	a := &app{streams: s}
 	root := a.rootCommand(args)
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	root.SetIn(s.in)
+	root.SetOut(s.stdout)
+	root.SetErr(s.stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "latch:", err)
-		if errors.Is(err, tokencache.ErrSignInRequired) {
-			return exitSignInRequired
-		}
-		return exitError
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
 	}
-	return 0
+	return a.fail(ctx, err)
 }
 
 // rootCommand builds the command tree the arguments need: every command
@@ -77,7 +76,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "latch",
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
-		Version:       version,
+		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -89,13 +88,18 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 			return a.ui(cmd.Context())
 		},
 	}
+	root.SetVersionTemplate("latch {{.Version}}\n")
 	pf := root.PersistentFlags()
-	pf.StringVarP(&a.flags.tenant, "tenant", "t", "", "tenant profile from the config file")
-	pf.StringVar(&a.flags.issuer, "issuer", "", "issuer URL (defines a profile without a config file)")
-	pf.StringVar(&a.flags.clientID, "client-id", "", "client (application) ID")
-	pf.StringVar(&a.flags.account, "account", "", "account (sub or email) when several are signed in")
+	pf.StringVarP(&a.sel.Tenant, "tenant", "t", "", "tenant profile from the config file (default: LATCH_TENANT, then latch tenant use)")
+	pf.StringVar(&a.sel.Issuer, "issuer", "", "issuer URL (defines a profile without a config file)")
+	pf.StringVar(&a.sel.ClientID, "client-id", "", "client (application) ID")
+	pf.StringVar(&a.sel.Account, "account", "", "account (sub or email) when several are signed in")
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "trace every provider request on stderr, secrets redacted (also LATCH_DEBUG=1)")
+	pf.BoolVar(&a.verbose, "debug", false, "same as --verbose")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.checkOutput(cmd) }
+	a.completeFlags(root)
 	cmds := a.commands(args)
 	if len(cmds) <= 1 {
 		root.CompletionOptions.DisableDefaultCmd = true
@@ -106,16 +110,9 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 
 // commands are the subcommands to build: only the one named first, none
 // when there is no subcommand at all (latch alone, latch --version), and
-// all of them for help, completion or anything less clear.
+// all of them for help, completion, a mistyped name or anything less clear.
 func (a *app) commands(args []string) []*cobra.Command {
-	builders := []struct {
-		name  string
-		build func() *cobra.Command
-	}{
-		{"login", a.loginCommand}, {"token", a.tokenCommand}, {"claims", a.claimsCommand},
-		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
-		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
-	}
+	builders := a.builders()
 	help, positional := false, false
 	for _, arg := range args {
 		help = help || arg == "-h" || arg == "--help" || arg == "help"
@@ -138,61 +135,48 @@ func (a *app) commands(args []string) []*cobra.Command {
 	return all
 }
 
-// profile resolves the profile named by the global flags.
-func (a *app) profile() (*Profile, error) {
-	cfg, _, err := loadConfig()
+type builder struct {
+	name  string
+	build func() *cobra.Command
+}
+
+func (a *app) builders() []builder {
+	return []builder{
+		{"login", a.loginCommand}, {"token", a.tokenCommand}, {"claims", a.claimsCommand},
+		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
+		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
+		{"version", a.versionCommand},
+	}
+}
+
+// engine opens the session engine on the user's config, state and store.
+func (a *app) engine() (*session.Engine, error) {
+	if a.newEngine != nil {
+		return a.newEngine()
+	}
+	e, err := session.Open(session.Options{StoreKind: a.store, KeyringTimeout: keyringTimeout()})
 	if err != nil {
 		return nil, err
 	}
-	return cfg.resolve(a.flags)
-}
-
-// cache opens the store the flags or the profile ask for.
-func (a *app) cache(p *Profile) (*tokencache.Cache, error) {
-	store := a.store
-	if store == "" && p != nil {
-		store = p.Store
+	e.Notify = func(msg string) { fmt.Fprintln(a.stderr, "! "+safeText(msg)) }
+	if a.verbose || os.Getenv("LATCH_DEBUG") == "1" {
+		e.Debug = a.stderr
 	}
-	return openCache(store)
+	return e, nil
 }
 
 func (a *app) json() bool { return a.output == "json" }
 
-// signedIn is the session the flags name: profile, store, index entry.
-type signedIn struct {
-	p     *Profile
-	cache *tokencache.Cache
-	entry *tokencache.Entry
-}
-
-// signedIn resolves the profile, opens its store and finds the account's
-// record in the index. It reads no keyring item.
-func (a *app) signedIn() (*signedIn, error) {
-	p, err := a.profile()
-	if err != nil {
-		return nil, err
+// checkOutput refuses an -o the command cannot print.
+func (a *app) checkOutput(cmd *cobra.Command) error {
+	allowed := []string{"text", "json"}
+	if cmd.Annotations["outputs"] != "" {
+		allowed = strings.Split(cmd.Annotations["outputs"], ",")
 	}
-	cache, err := a.cache(p)
-	if err != nil {
-		return nil, err
+	for _, o := range allowed {
+		if a.output == o {
+			return nil
+		}
 	}
-	x, err := cache.Index()
-	if err != nil {
-		return nil, err
-	}
-	e, err := x.Resolve(p.Name, a.flags.account)
-	if err != nil {
-		return nil, err
-	}
-	return &signedIn{p: p, cache: cache, entry: e}, nil
-}
-
-// load reads the record (one keyring item) and discovers its tenant.
-func (s *signedIn) load(ctx context.Context) (*tokencache.Record, *auth.Provider, error) {
-	rec, err := s.cache.Load(s.entry.Key)
-	if err != nil {
-		return nil, nil, err
-	}
-	prov, err := tenantProvider(ctx, s.p, rec)
-	return rec, prov, err
+	return usageError{fmt.Sprintf("-o %s is not an output of latch %s: use %s", a.output, cmd.Name(), strings.Join(allowed, " or "))}
 }

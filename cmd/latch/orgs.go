@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/latchdev/latch/auth"
 	"github.com/spf13/cobra"
 )
 
@@ -20,19 +19,14 @@ func (a *app) orgsCommand() *cobra.Command {
 }
 
 func (a *app) orgs(ctx context.Context) error {
-	s, err := a.signedIn()
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	rec, prov, err := s.load(ctx)
+	rows, err := e.Orgs(ctx, a.sel)
 	if err != nil {
 		return err
 	}
-	id, err := prov.VerifyIDToken(ctx, rec.IDToken, auth.VerifyOptions{SkipExpiry: true})
-	if err != nil {
-		return fmt.Errorf("the ID token does not verify: %w", err)
-	}
-	rows := id.Organizations()
 	if a.json() {
 		return writeJSON(a.stdout, rows)
 	}
@@ -43,7 +37,7 @@ func (a *app) orgs(ctx context.Context) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ORGANIZATION\tROLES")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\n", r.ID, strings.Join(r.Roles, ", "))
+		fmt.Fprintf(tw, "%s\t%s\n", cell(r.ID), cell(strings.Join(r.Roles, ", ")))
 	}
 	return tw.Flush()
 }

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/latchdev/latch/tokencache"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
@@ -16,54 +15,44 @@ import (
 func (a *app) statusCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "status",
-		Short: "Every signed-in tenant: who, expiry, scopes, refreshable, store",
+		Short: "Every signed-in tenant: who, expiry, scopes, refreshable, store (exit 2 when none)",
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.status(cmd.Context()) },
 	}
 }
 
-type statusRow struct {
-	Profile     string    `json:"profile"`
-	Current     bool      `json:"current"`
-	Tenant      string    `json:"tenant"`
-	Alias       string    `json:"alias,omitempty"`
-	Account     string    `json:"account"`
-	Subject     string    `json:"sub"`
-	Expires     time.Time `json:"expires,omitzero"`
-	Scopes      []string  `json:"scopes"`
-	Audiences   []string  `json:"audiences"`
-	Refreshable bool      `json:"refreshable"`
-	Store       string    `json:"store"`
-	Key         string    `json:"key"`
-}
+// errNotSignedIn: status found no session anywhere (exit 2, as gh auth
+// status does).
+var errNotSignedIn = hinted{fmt.Errorf("%w: not signed in anywhere", session.ErrSignInRequired), "sign in with: latch login --tenant NAME (latch tenant ls lists them)"}
 
-func (a *app) status(_ context.Context) error {
-	cache, err := a.cache(nil)
+func (a *app) status(ctx context.Context) error {
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	idx, err := cache.Index()
+	rows, err := e.Status(ctx)
 	if err != nil {
 		return err
-	}
-	rows := []statusRow{}
-	for _, e := range idx.Sorted() {
-		rows = append(rows, rowOf(idx, e))
 	}
 	if a.json() {
-		return writeJSON(a.stdout, rows)
+		if err := writeJSON(a.stdout, rows); err != nil || len(rows) > 0 {
+			return err
+		}
+		return errNotSignedIn
 	}
 	if len(rows) == 0 {
-		fmt.Fprintln(a.stderr, "Not signed in anywhere. Sign in with: latch login --tenant NAME")
-		return nil
+		return errNotSignedIn
 	}
 	now := time.Now()
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tACCOUNT\tTENANT\tEXPIRES\tSCOPES\tREFRESH\tSTORE")
+	fmt.Fprintln(tw, "PROFILE\tACCOUNT\tTENANT\tEXPIRES\tSCOPES\tSTATE\tSTORE")
 	for _, r := range rows {
-		mark := " "
+		mark, name := " ", cell(r.Profile)
 		if r.Current {
 			mark = "*"
+		}
+		if r.Default {
+			name += " (default)"
 		}
 		exp := "—"
 		if !r.Expires.IsZero() {
@@ -72,33 +61,12 @@ func (a *app) status(_ context.Context) error {
 				exp = "expired " + exp
 			}
 		}
-		refresh := "no"
-		if r.Refreshable {
-			refresh = "yes"
-		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, r.Profile, r.Account, r.Tenant, exp, strings.Join(r.Scopes, " "), refresh, r.Store)
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, name, cell(r.Account), cell(r.Tenant), exp,
+			cell(strings.Join(r.Scopes, " ")), r.State, r.Store)
 	}
-	return tw.Flush()
-}
-
-func rowOf(idx *tokencache.Index, e *tokencache.Entry) statusRow {
-	r := statusRow{
-		Profile: e.Profile, Current: idx.Profiles[e.Profile].Current == e.Key, Tenant: e.Tenant, Alias: e.Alias,
-		Account: e.Account, Subject: e.Subject, Refreshable: e.Refreshable, Store: e.Store, Key: string(e.Key),
-		Scopes: []string{}, Audiences: []string{},
+	if err := tw.Flush(); err != nil {
+		return err
 	}
-	for _, a := range e.Audiences {
-		if a.Audience.Resource == "" && a.Audience.Organization == "" {
-			r.Expires = a.Expiry
-			r.Scopes = strings.Fields(a.Scope)
-		}
-		if a.Audience.Resource != "" {
-			r.Audiences = append(r.Audiences, a.Audience.Resource)
-		}
-		if r.Expires.IsZero() || (!a.Expiry.IsZero() && a.Expiry.Before(r.Expires)) {
-			r.Expires = a.Expiry
-		}
-	}
-	slices.Sort(r.Scopes)
-	return r
+	fmt.Fprintln(a.stderr, "* the account a profile uses when --account is not given; latch tenant use NAME sets the default tenant")
+	return nil
 }

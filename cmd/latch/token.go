@@ -5,17 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/latchdev/latch/auth"
-	"github.com/latchdev/latch/tokencache"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/spf13/cobra"
 )
 
 type tokenFlags struct {
-	idToken  bool
-	resource string
-	org      string
-	minTTL   time.Duration
-	refresh  bool
+	session.TokenOptions
 }
 
 func (a *app) tokenCommand() *cobra.Command {
@@ -30,80 +25,59 @@ func (a *app) tokenCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.token(cmd.Context(), f) },
 	}
 	fl := cmd.Flags()
-	fl.BoolVar(&f.idToken, "id-token", false, "print the ID token instead")
-	fl.StringVar(&f.resource, "resource", "", "API resource the access token is for (default: the profile's first resource)")
-	fl.StringVar(&f.org, "org", "", "organization the access token is for")
-	fl.DurationVar(&f.minTTL, "min-ttl", time.Minute, "refresh when the token expires sooner than this")
-	fl.BoolVar(&f.refresh, "force-refresh", false, "refresh even if the cached token is still valid")
+	fl.BoolVar(&f.IDToken, "id-token", false, "print the ID token instead")
+	fl.StringVar(&f.Resource, "resource", "", "API resource the access token is for (default: the profile's first resource)")
+	fl.StringVar(&f.Org, "org", "", "organization the access token is for")
+	fl.DurationVar(&f.MinTTL, "min-ttl", time.Minute, "refresh when the token expires sooner than this")
+	fl.BoolVar(&f.ForceRefresh, "force-refresh", false, "refresh even if the cached token is still valid")
 	return cmd
 }
 
 func (a *app) token(ctx context.Context, f tokenFlags) error {
-	s, err := a.signedIn()
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	req := tokencache.TokenRequest{Entry: s.entry, Audience: s.p.audience(f.resource, f.org), MinTTL: f.minTTL, ForceRefresh: f.refresh}
-	if f.idToken && s.entry.IDTokenExpiry.Before(time.Now().Add(f.minTTL)) {
-		// A refresh brings a new ID token along with the access token.
-		req.ForceRefresh = true
-	}
-	at, rec, err := s.cache.Token(ctx, req, refresher(s.p))
+	t, err := e.Token(ctx, a.sel, f.TokenOptions)
 	if err != nil {
 		return err
 	}
-	if f.idToken {
-		return a.printSecret(rec.IDToken, rec, nil)
+	tok := t.Access.AccessToken
+	if f.IDToken {
+		tok = t.IDToken
 	}
-	return a.printSecret(at.AccessToken, rec, at)
-}
-
-func (a *app) printSecret(tok string, rec *tokencache.Record, at *tokencache.AccessToken) error {
+	if !validTokenText(tok) {
+		return fmt.Errorf("the stored token is not a valid token string (it holds characters no token may have): refusing to print it")
+	}
 	if !a.json() {
 		_, err := fmt.Fprintln(a.stdout, tok)
 		return err
 	}
-	out := map[string]any{"token": tok, "tenant": rec.Tenant, "sub": rec.Subject, "key": rec.Key}
-	if at != nil {
+	out := map[string]any{"token": tok, "tenant": t.Record.Tenant, "sub": t.Record.Subject, "key": t.Record.Key}
+	if !f.IDToken {
+		at := t.Access
 		out["token_type"], out["scope"], out["audience"] = at.TokenType, at.Scope, at.Audience
 		if !at.Expiry.IsZero() {
 			out["expiry"] = at.Expiry
 		}
+	} else if !t.IDTokenExpiry.IsZero() {
+		out["expiry"] = t.IDTokenExpiry
 	}
 	return writeJSON(a.stdout, out)
 }
 
-// refresher refreshes at the record's own tenant (for a multi-tenant profile,
-// the tenant that issued the tokens, not /common), discovering it from the
-// disk cache.
-func refresher(p *Profile) tokencache.RefreshFunc {
-	return func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
-		prov, err := tenantProvider(ctx, p, r)
-		if err != nil {
-			return nil, err
-		}
-		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: r.RefreshToken, Audience: aud})
-		if err != nil {
-			return nil, err
-		}
-		if t.IDToken != "" {
-			id, err := prov.VerifyIDToken(ctx, t.IDToken, auth.VerifyOptions{})
-			if err != nil {
-				return nil, fmt.Errorf("refreshed ID token: %w", err)
-			}
-			if id.Subject != r.Subject {
-				return nil, fmt.Errorf("refreshed ID token is for another account (%s, not %s)", id.Subject, r.Subject)
-			}
-		}
-		return t, nil
+// validTokenText accepts what a bearer token may be (RFC 6750 b64token:
+// ALPHA DIGIT - . _ ~ + / then = padding), which every JWT and opaque token
+// of a real provider is; anything else could be a terminal escape.
+func validTokenText(s string) bool {
+	if s == "" || len(s) > 64<<10 {
+		return false
 	}
-}
-
-func tenantProvider(ctx context.Context, p *Profile, r *tokencache.Record) (*auth.Provider, error) {
-	cfg, err := authConfig(p, r.Tenant)
-	if err != nil {
-		return nil, err
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
 	}
-	cfg.ClientID = r.ClientID
-	return auth.Discover(ctx, cfg)
+	return true
 }

@@ -8,15 +8,17 @@ import (
 	"github.com/latchdev/latch/tui"
 )
 
-func isTerminal() bool {
-	return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
-}
+func isTerminal() bool { return isTerminalFd(os.Stdin.Fd()) && isTerminalFd(os.Stdout.Fd()) }
 
-// ui opens the terminal UI on the config's tenants.
+func isTerminalFd(fd uintptr) bool { return term.IsTerminal(fd) }
+
+// ui opens the terminal UI on the config's tenants, at the session the
+// flags chose.
 func (a *app) ui(ctx context.Context) error {
-	cache, err := a.cache(nil)
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	return tui.Run(ctx, tui.Options{Backend: configBackend(cache), Tenant: a.flags.tenant, NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
+	e.Notify = nil
+	return tui.Run(ctx, tui.Options{Backend: tui.EngineBackend(e, a.sel), Tenant: a.sel.Tenant, NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
 }

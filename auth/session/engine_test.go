@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"encoding/json"
@@ -25,22 +25,23 @@ func TestProfileCAFile(t *testing.T) {
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
 
-	without := &Profile{Issuer: srv.URL, ClientID: "c", discoveryDir: t.TempDir()}
-	cfg, err := authConfig(without, "")
+	e := &Engine{}
+	without := &Profile{Issuer: srv.URL, ClientID: "c", DiscoveryDir: t.TempDir()}
+	cfg, err := e.authConfig(without, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := auth.Discover(t.Context(), cfg); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("an unknown CA was trusted: %v", err)
 	}
-	with := &Profile{Issuer: srv.URL, ClientID: "c", CAFile: ca, discoveryDir: t.TempDir()}
-	if cfg, err = authConfig(with, ""); err != nil {
+	with := &Profile{Issuer: srv.URL, ClientID: "c", CAFile: ca, DiscoveryDir: t.TempDir()}
+	if cfg, err = e.authConfig(with, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := auth.Discover(t.Context(), cfg); err != nil {
 		t.Fatalf("with ca_file: %v", err)
 	}
-	if _, err := authConfig(&Profile{Issuer: srv.URL, CAFile: filepath.Join(t.TempDir(), "none.pem")}, ""); err == nil {
+	if _, err := e.authConfig(&Profile{Issuer: srv.URL, CAFile: filepath.Join(t.TempDir(), "none.pem")}, ""); err == nil {
 		t.Fatal("a missing ca_file was accepted")
 	}
 }

@@ -1,0 +1,94 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/tokencache"
+)
+
+// TokenOptions say which token is wanted and how fresh.
+type TokenOptions struct {
+	// Resource and Org choose the access token's audience; both empty
+	// means the profile's first resource, else the default token.
+	Resource, Org string
+	// MinTTL is how long the token must still be valid.
+	MinTTL time.Duration
+	// ForceRefresh refreshes even when the cached token is valid.
+	ForceRefresh bool
+	// IDToken makes the ID token's expiry the one that counts (kubectl's
+	// OIDC authenticator checks the ID token).
+	IDToken bool
+}
+
+// Token is a valid token and the session it came from.
+type Token struct {
+	Access  *tokencache.AccessToken
+	IDToken string
+	// IDTokenExpiry is the ID token's exp, zero when unknown.
+	IDTokenExpiry time.Time
+	Record        *tokencache.Record
+	Profile       *Profile
+}
+
+// Token returns a valid access token: from the store when the index says it
+// is fresh (one keyring read, no request), else by a refresh under the
+// record's lock. A dead grant deletes the record and returns
+// ErrSignInRequired; any other failure leaves the session as it was.
+func (e *Engine) Token(ctx context.Context, sel Selector, o TokenOptions) (*Token, error) {
+	f, err := e.find(sel)
+	if err != nil {
+		return nil, err
+	}
+	return e.token(ctx, f, f.p.audience(o.Resource, o.Org), o)
+}
+
+func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o TokenOptions) (*Token, error) {
+	req := tokencache.TokenRequest{Entry: f.entry, Audience: aud, MinTTL: o.MinTTL, ForceRefresh: o.ForceRefresh}
+	if o.IDToken && !f.entry.IDTokenExpiry.IsZero() && f.entry.IDTokenExpiry.Before(e.now().Add(o.MinTTL)) {
+		// A refresh brings a new ID token along with the access token.
+		req.ForceRefresh = true
+	}
+	at, rec, err := f.cache.Token(ctx, req, e.refresher(f.p))
+	if err != nil {
+		if isSignInRequired(err) {
+			return nil, signInRequired(f.p, f.sel, err)
+		}
+		return nil, err
+	}
+	t := &Token{Access: at, IDToken: rec.IDToken, Record: rec, Profile: f.p}
+	if _, claims, err := auth.UnverifiedClaims(rec.IDToken); err == nil {
+		if exp, ok := claims["exp"].(float64); ok {
+			t.IDTokenExpiry = time.Unix(int64(exp), 0)
+		}
+	}
+	return t, nil
+}
+
+// refresher refreshes at the record's own tenant (for a multi-tenant
+// profile, the tenant that issued the tokens, not /common), and checks a
+// new ID token is for the same account.
+func (e *Engine) refresher(p *Profile) tokencache.RefreshFunc {
+	return func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
+		prov, err := e.recordProvider(ctx, p, r)
+		if err != nil {
+			return nil, err
+		}
+		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: r.RefreshToken, Audience: aud})
+		if err != nil {
+			return nil, err
+		}
+		if t.IDToken != "" {
+			id, err := prov.VerifyIDToken(ctx, t.IDToken, auth.VerifyOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("refreshed ID token: %w", err)
+			}
+			if id.Subject != r.Subject {
+				return nil, fmt.Errorf("refreshed ID token is for another account (%s, not %s)", id.Subject, r.Subject)
+			}
+		}
+		return t, nil
+	}
+}

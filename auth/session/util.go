@@ -1,0 +1,5 @@
+package session
+
+import "errors"
+
+func isSignInRequired(err error) bool { return errors.Is(err, ErrSignInRequired) }

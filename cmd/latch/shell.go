@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"bufio"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/latchdev/latch/auth/session"
+	"github.com/spf13/cobra"
+)
+
+// confirm asks a yes/no question on stderr and reads the answer from stdin;
+// with no terminal to ask, the answer is no.
+func (a *app) confirm(question string) bool {
+	if f, ok := a.in.(*os.File); !ok || !isTerminalFd(f.Fd()) {
+		return false
+	}
+	fmt.Fprint(a.stderr, question)
+	line, _ := bufio.NewReader(a.in).ReadString('\n')
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes"
+}
+
+// completeFlags completes tenant names, accounts, resources and
+// organizations from the config and the index.
+func (a *app) completeFlags(root *cobra.Command) {
+	root.RegisterFlagCompletionFunc("tenant", a.completeTenants)
+	root.RegisterFlagCompletionFunc("account", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return a.fromStatus(func(s session.Status) []string {
+			if a.sel.Tenant != "" && s.Profile != a.sel.Tenant {
+				return nil
+			}
+			return []string{s.Account}
+		}), cobra.ShellCompDirectiveNoFileComp
+	})
+	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// completeResourceAndOrg adds completion of --resource and --org to a
+// command that has them.
+func (a *app) completeResourceAndOrg(cmd *cobra.Command) {
+	if cmd.Flags().Lookup("resource") != nil {
+		cmd.RegisterFlagCompletionFunc("resource", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return a.fromStatus(func(s session.Status) []string { return s.Audiences }), cobra.ShellCompDirectiveNoFileComp
+		})
+	}
+	if cmd.Flags().Lookup("org") != nil {
+		cmd.RegisterFlagCompletionFunc("org", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			var out []string
+			if e, err := a.engine(); err == nil {
+				if rows, err := e.CacheList(cmd.Context()); err == nil {
+					for _, r := range rows {
+						if org, ok := strings.CutPrefix(r.Audience, "org="); ok {
+							out = append(out, org)
+						}
+					}
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		})
+	}
+}
+
+func (a *app) completeTenants(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	e, err := a.engine()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	cfg, err := e.LoadConfig()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	return cfg.Names(), cobra.ShellCompDirectiveNoFileComp
+}
+
+func (a *app) fromStatus(pick func(session.Status) []string) []string {
+	e, err := a.engine()
+	if err != nil {
+		return nil
+	}
+	rows, err := e.Status(context.Background())
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rows {
+		for _, v := range pick(r) {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// versionString is the module version and VCS revision from the build.
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" && !strings.Contains(v, rev) {
+		v += " (" + rev + dirty + ")"
+	}
+	return v
+}
+
+func (a *app) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use: "version", Short: "The version and revision latch was built from", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if a.json() {
+				return writeJSON(a.stdout, map[string]string{"version": versionString()})
+			}
+			_, err := fmt.Fprintf(a.stdout, "latch %s\n", versionString())
+			return err
+		},
+	}
+}
