@@ -60,12 +60,12 @@ type Engine struct {
 // Options choose where an engine keeps things; zero values pick the user's
 // own directories.
 type Options struct {
-	StoreKind       string
-	KeyringTimeout  time.Duration
-	StateDir        string
-	ConfigPath      string
-	KeyringService  string
-	DiscoveryDir    string
+	StoreKind      string
+	KeyringTimeout time.Duration
+	StateDir       string
+	ConfigPath     string
+	KeyringService string
+	DiscoveryDir   string
 }
 
 // Open builds an engine on the user's config, state directory and keyring.

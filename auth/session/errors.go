@@ -54,7 +54,7 @@ func (e *SignInRequiredError) Error() string {
 }
 
 func (e *SignInRequiredError) Is(target error) bool { return target == ErrSignInRequired }
-func (e *SignInRequiredError) Unwrap() error         { return e.Err }
+func (e *SignInRequiredError) Unwrap() error        { return e.Err }
 
 // signInRequired wraps err (which may already be ErrSignInRequired) with
 // the session's profile and selector.

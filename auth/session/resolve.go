@@ -83,7 +83,7 @@ type UnknownTenantError struct {
 	Known []string
 }
 
-func (e *UnknownTenantError) Error() string { return fmt.Sprintf("no tenant %q in the config", e.Name) }
+func (e *UnknownTenantError) Error() string   { return fmt.Sprintf("no tenant %q in the config", e.Name) }
 func (e *UnknownTenantError) Is(t error) bool { return t == ErrUnknownTenant }
 
 // Suggestions are the known names close to the one asked for.

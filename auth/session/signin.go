@@ -17,12 +17,12 @@ import (
 type SignInOptions struct {
 	Scopes, Resources []string
 	// Orgs are Logto organizations to get tokens for right after sign-in.
-	Orgs                                     []string
-	Prompt, LoginHint, FirstScreen           string
-	DirectSignIn, Identifier, UILocales      string
-	RedirectHost                             string
-	RedirectPort                             int
-	Timeout                                  time.Duration
+	Orgs                                []string
+	Prompt, LoginHint, FirstScreen      string
+	DirectSignIn, Identifier, UILocales string
+	RedirectHost                        string
+	RedirectPort                        int
+	Timeout                             time.Duration
 	// TenantID signs in to one directory of a multi-tenant authority.
 	TenantID string
 	// Device uses the device authorization grant (RFC 8628).
