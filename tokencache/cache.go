@@ -12,9 +12,6 @@ import (
 	"github.com/latchdev/latch/auth"
 )
 
-// ErrSignInRequired means no usable session: the user must run latch login.
-var ErrSignInRequired = errors.New("sign-in required")
-
 // Cache is the store plus the index and locks in Dir (the user state dir).
 type Cache struct {
 	Store       Store
@@ -33,20 +30,20 @@ func (c *Cache) now() time.Time {
 func (c *Cache) indexPath() string { return filepath.Join(c.Dir, "index.json") }
 func (c *Cache) lockDir() string   { return filepath.Join(c.Dir, "locks") }
 
-func (c *Cache) lock(name string) (func(), error) {
+func (c *Cache) lock(ctx context.Context, name string) (func(), error) {
 	t := c.LockTimeout
 	if t <= 0 {
 		t = DefaultLockTimeout
 	}
-	return lockFile(c.lockDir(), name, t)
+	return lockFile(ctx, c.lockDir(), name, t)
 }
 
 // Index reads the index file. It holds no secret.
 func (c *Cache) Index() (*Index, error) { return readIndex(c.indexPath()) }
 
 // updateIndex applies f to the index under the index lock.
-func (c *Cache) updateIndex(f func(*Index)) error {
-	release, err := c.lock("index")
+func (c *Cache) updateIndex(ctx context.Context, f func(*Index)) error {
+	release, err := c.lock(ctx, "index")
 	if err != nil {
 		return err
 	}
@@ -79,8 +76,8 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 
 // Probe checks the store answers, so that a sign-in does not start when its
 // tokens could not be kept.
-func (c *Cache) Probe() error {
-	_, err := c.Store.Get("latch/probe")
+func (c *Cache) Probe(ctx context.Context) error {
+	_, err := c.Store.Get(ctx, "latch/probe")
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -88,8 +85,8 @@ func (c *Cache) Probe() error {
 }
 
 // Load reads a record from the store.
-func (c *Cache) Load(key Key) (*Record, error) {
-	s, _, err := readItem(c.Store, string(key))
+func (c *Cache) Load(ctx context.Context, key Key) (*Record, error) {
+	s, _, err := readItem(ctx, c.Store, string(key))
 	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("%w: the session is not in the %s", ErrSignInRequired, c.Store.Name())
 	}
@@ -100,18 +97,18 @@ func (c *Cache) Load(key Key) (*Record, error) {
 }
 
 // Save writes a record and makes it the profile's current account.
-func (c *Cache) Save(profile string, r *Record) error {
-	release, err := c.lock(string(r.Key))
+func (c *Cache) Save(ctx context.Context, profile string, r *Record) error {
+	release, err := c.lock(ctx, string(r.Key))
 	if err != nil {
 		return err
 	}
 	defer release()
-	return c.save(profile, r, true)
+	return c.save(ctx, profile, r, true)
 }
 
 // save writes the record then the index; the caller holds the record lock.
 // current makes the record its profile's default account.
-func (c *Cache) save(profile string, r *Record, current bool) error {
+func (c *Cache) save(ctx context.Context, profile string, r *Record, current bool) error {
 	x, err := c.Index()
 	if err != nil {
 		return err
@@ -124,11 +121,11 @@ func (c *Cache) save(profile string, r *Record, current bool) error {
 	if err != nil {
 		return err
 	}
-	l, err := writeItem(c.Store, string(r.Key), s, old)
+	l, err := writeItem(ctx, c.Store, string(r.Key), s, old)
 	if err != nil {
 		return err
 	}
-	return c.updateIndex(func(x *Index) {
+	return c.updateIndex(ctx, func(x *Index) {
 		x.Records[r.Key] = entryFor(r, profile, c.Store.Name(), len(s), l)
 		if _, ok := x.Profiles[profile]; profile != "" && (current || !ok) {
 			x.Profiles[profile] = Profile{Current: r.Key}
@@ -138,16 +135,16 @@ func (c *Cache) save(profile string, r *Record, current bool) error {
 
 // Delete removes a record from the store and the index. A record already
 // gone from the store is not an error.
-func (c *Cache) Delete(key Key) error {
-	release, err := c.lock(string(key))
+func (c *Cache) Delete(ctx context.Context, key Key) error {
+	release, err := c.lock(ctx, string(key))
 	if err != nil {
 		return err
 	}
 	defer release()
-	return c.delete(key)
+	return c.delete(ctx, key)
 }
 
-func (c *Cache) delete(key Key) error {
+func (c *Cache) delete(ctx context.Context, key Key) error {
 	x, err := c.Index()
 	if err != nil {
 		return err
@@ -156,10 +153,10 @@ func (c *Cache) delete(key Key) error {
 	if e := x.Records[key]; e != nil {
 		l = e.layout()
 	}
-	if err := deleteItem(c.Store, string(key), l); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := deleteItem(ctx, c.Store, string(key), l); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	return c.updateIndex(func(x *Index) {
+	return c.updateIndex(ctx, func(x *Index) {
 		delete(x.Records, key)
 		for name, p := range x.Profiles {
 			if p.Current == key {
@@ -198,7 +195,7 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 	now := c.now()
 	key := req.Entry.Key
 	if a := req.Entry.Find(req.Audience); a != nil && !req.ForceRefresh && (a.Expiry.IsZero() || a.Expiry.After(now.Add(req.MinTTL))) {
-		r, err := c.Load(key)
+		r, err := c.Load(ctx, key)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -206,13 +203,13 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 			return t, r, nil
 		}
 	}
-	release, err := c.lock(string(key))
+	release, err := c.lock(ctx, string(key))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer release()
 	// Another process may have refreshed while this one waited.
-	r, err := c.Load(key)
+	r, err := c.Load(ctx, key)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,7 +226,7 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 	}
 	tokens, err := refresh(ctx, r, req.Audience)
 	if auth.IsInvalidGrant(err) {
-		if derr := c.delete(key); derr != nil {
+		if derr := c.delete(ctx, key); derr != nil {
 			return nil, nil, fmt.Errorf("%w (%s); removing the dead session failed too: %v", ErrSignInRequired, auth.Explain(err), derr)
 		}
 		return nil, nil, fmt.Errorf("%w: %s", ErrSignInRequired, auth.Explain(err))
@@ -238,7 +235,7 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 		return nil, nil, fmt.Errorf("refresh failed, the session is kept: %w", err)
 	}
 	r.Put(req.Audience, tokens, c.now())
-	if err := c.save(req.Entry.Profile, r, false); err != nil {
+	if err := c.save(ctx, req.Entry.Profile, r, false); err != nil {
 		return nil, nil, fmt.Errorf("refreshed, but storing the new tokens failed: %w", err)
 	}
 	return r.Find(req.Audience), r, nil
@@ -246,30 +243,30 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 
 // DeleteKey removes what a key names: a whole record, or one access token
 // of a record (an access key: the record key and an audience).
-func (c *Cache) DeleteKey(key string) error {
+func (c *Cache) DeleteKey(ctx context.Context, key string) error {
 	x, err := c.Index()
 	if err != nil {
 		return err
 	}
 	if _, ok := x.Records[Key(key)]; ok {
-		return c.Delete(Key(key))
+		return c.Delete(ctx, Key(key))
 	}
 	for _, e := range x.Records {
 		for _, a := range e.Audiences {
 			if a.Key != key {
 				continue
 			}
-			release, err := c.lock(string(e.Key))
+			release, err := c.lock(ctx, string(e.Key))
 			if err != nil {
 				return err
 			}
 			defer release()
-			r, err := c.Load(e.Key)
+			r, err := c.Load(ctx, e.Key)
 			if err != nil {
 				return err
 			}
 			r.Access = slices.DeleteFunc(r.Access, func(t AccessToken) bool { return AccessKey(r.Key, t.Audience) == key })
-			return c.save(e.Profile, r, false)
+			return c.save(ctx, e.Profile, r, false)
 		}
 	}
 	return fmt.Errorf("no cache entry %q: see latch cache ls", key)

@@ -1,6 +1,7 @@
 package tokencache
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,39 +34,39 @@ func chunkKey(key, gen string, i int) string { return fmt.Sprintf("%s #%s/%d", k
 // writeItem stores secret under key, chunked when it exceeds the store's
 // limit. old is the previous layout, whose chunks are deleted once the new
 // record is in place.
-func writeItem(s Store, key, secret string, old layout) (layout, error) {
+func writeItem(ctx context.Context, s Store, key, secret string, old layout) (layout, error) {
 	limit := s.Limit(key)
 	var now layout
 	if limit <= 0 || len(secret) <= limit {
-		if err := s.Set(key, secret); err != nil {
+		if err := s.Set(ctx, key, secret); err != nil {
 			return old, err
 		}
 	} else {
 		now.Gen = newGen()
 		parts := split(secret, limit)
 		for i, p := range parts {
-			if err := s.Set(chunkKey(key, now.Gen, i), p); err != nil {
-				removeChunks(s, key, now.Gen, i)
+			if err := s.Set(ctx, chunkKey(key, now.Gen, i), p); err != nil {
+				removeChunks(ctx, s, key, now.Gen, i)
 				return old, err
 			}
 		}
 		now.Chunks = len(parts)
 		sum := sha256.Sum256([]byte(secret))
 		m, _ := json.Marshal(manifestItem{&manifest{Gen: now.Gen, Chunks: now.Chunks, SHA256: hex.EncodeToString(sum[:])}})
-		if err := s.Set(key, string(m)); err != nil {
-			removeChunks(s, key, now.Gen, now.Chunks)
+		if err := s.Set(ctx, key, string(m)); err != nil {
+			removeChunks(ctx, s, key, now.Gen, now.Chunks)
 			return old, err
 		}
 	}
 	if old.Chunks > 0 && old.Gen != now.Gen {
-		removeChunks(s, key, old.Gen, old.Chunks)
+		removeChunks(ctx, s, key, old.Gen, old.Chunks)
 	}
 	return now, nil
 }
 
 // readItem reads the main item and, for a manifest, its chunks.
-func readItem(s Store, key string) (string, layout, error) {
-	main, err := s.Get(key)
+func readItem(ctx context.Context, s Store, key string) (string, layout, error) {
+	main, err := s.Get(ctx, key)
 	if err != nil {
 		return "", layout{}, err
 	}
@@ -79,7 +80,7 @@ func readItem(s Store, key string) (string, layout, error) {
 	m := mi.Manifest
 	var b strings.Builder
 	for i := range m.Chunks {
-		p, err := s.Get(chunkKey(key, m.Gen, i))
+		p, err := s.Get(ctx, chunkKey(key, m.Gen, i))
 		if err != nil {
 			return "", layout{}, fmt.Errorf("chunk %d of %d: %w", i+1, m.Chunks, err)
 		}
@@ -92,15 +93,15 @@ func readItem(s Store, key string) (string, layout, error) {
 	return b.String(), layout{Gen: m.Gen, Chunks: m.Chunks}, nil
 }
 
-func deleteItem(s Store, key string, l layout) error {
-	err := s.Delete(key)
-	removeChunks(s, key, l.Gen, l.Chunks)
+func deleteItem(ctx context.Context, s Store, key string, l layout) error {
+	err := s.Delete(ctx, key)
+	removeChunks(ctx, s, key, l.Gen, l.Chunks)
 	return err
 }
 
-func removeChunks(s Store, key, gen string, n int) {
+func removeChunks(ctx context.Context, s Store, key, gen string, n int) {
 	for i := range n {
-		s.Delete(chunkKey(key, gen, i))
+		s.Delete(ctx, chunkKey(key, gen, i))
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -20,7 +21,7 @@ func (a *app) cacheCommand() *cobra.Command {
 	}
 	rm := &cobra.Command{
 		Use: "rm KEY", Short: "Delete a record, or one access token of it, from the store (no revocation)", Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error { return a.cacheRemove(args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return a.cacheRemove(cmd.Context(), args[0]) },
 	}
 	var aud auth.Audience
 	var minTTL time.Duration
@@ -94,12 +95,12 @@ func (a *app) cacheList() error {
 	return tw.Flush()
 }
 
-func (a *app) cacheRemove(key string) error {
+func (a *app) cacheRemove(ctx context.Context, key string) error {
 	cache, err := a.cache(nil)
 	if err != nil {
 		return err
 	}
-	if err := cache.DeleteKey(key); err != nil {
+	if err := cache.DeleteKey(ctx, key); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stderr, "✓ Deleted %s from the %s (nothing was revoked: use latch logout for that)\n", key, cache.Store.Name())

@@ -70,7 +70,7 @@ func startDemo(ttl time.Duration) (*demoEnv, error) {
 		return nil, err
 	}
 	e := &demoEnv{srv: srv, tmp: tmp, cache: &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}, keyringOK: true}
-	if err := e.cache.Probe(); err != nil {
+	if err := e.cache.Probe(context.Background()); err != nil {
 		e.keyringOK = false
 		e.cache.Store = tokencache.NewMemStore()
 	}
@@ -80,7 +80,7 @@ func startDemo(ttl time.Duration) (*demoEnv, error) {
 func (e *demoEnv) close() {
 	if x, err := e.cache.Index(); err == nil {
 		for k := range x.Records {
-			e.cache.Delete(k)
+			e.cache.Delete(context.Background(), k)
 		}
 	}
 	e.srv.Close()
@@ -191,7 +191,7 @@ func (d *demoRun) tenant(ctx context.Context, p *Profile, user, what string) {
 	}
 
 	err = signOut(ctx, d.cache, p, entry, false, io.Discard)
-	_, lerr := d.cache.Load(fresh.Key)
+	_, lerr := d.cache.Load(ctx, fresh.Key)
 	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.cache.Store.Name())
 }
 

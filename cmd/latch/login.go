@@ -67,7 +67,7 @@ func (a *app) login(ctx context.Context, f loginFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := cache.Probe(); err != nil {
+	if err := cache.Probe(ctx); err != nil {
 		return err
 	}
 	cfg, err := authConfig(p, "")
@@ -149,7 +149,7 @@ func signIn(ctx context.Context, prov *auth.Provider, cache *tokencache.Cache, p
 		}
 		rec.Put(aud, t, time.Now())
 	}
-	if err := cache.Save(p.Name, rec); err != nil {
+	if err := cache.Save(ctx, p.Name, rec); err != nil {
 		return nil, nil, err
 	}
 	return rec, res, nil

@@ -78,7 +78,7 @@ func (a *app) logout(ctx context.Context, all, endSession bool) error {
 // signOut revokes the refresh token, optionally opens the end-session page,
 // and deletes the record. Progress for people goes to say.
 func signOut(ctx context.Context, cache *tokencache.Cache, p *Profile, e *tokencache.Entry, endSession bool, say io.Writer) error {
-	rec, err := cache.Load(e.Key)
+	rec, err := cache.Load(ctx, e.Key)
 	if err == nil && rec.RefreshToken != "" {
 		prov, derr := tenantProvider(ctx, p, rec)
 		switch {
@@ -101,7 +101,7 @@ func signOut(ctx context.Context, cache *tokencache.Cache, p *Profile, e *tokenc
 			}
 		}
 	}
-	if err := cache.Delete(e.Key); err != nil {
+	if err := cache.Delete(ctx, e.Key); err != nil {
 		return err
 	}
 	fmt.Fprintf(say, "✓ Signed out %s from %s\n", e.Account, e.Tenant)

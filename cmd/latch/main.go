@@ -189,7 +189,7 @@ func (a *app) signedIn() (*signedIn, error) {
 
 // load reads the record (one keyring item) and discovers its tenant.
 func (s *signedIn) load(ctx context.Context) (*tokencache.Record, *auth.Provider, error) {
-	rec, err := s.cache.Load(s.entry.Key)
+	rec, err := s.cache.Load(ctx, s.entry.Key)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -120,7 +120,7 @@ func (b *tuiBackend) SignIn(ctx context.Context, tenant string, device bool, pro
 	if err != nil {
 		return nil, err
 	}
-	if err := b.cache.Probe(); err != nil {
+	if err := b.cache.Probe(ctx); err != nil {
 		return nil, err
 	}
 	cfg, err := authConfig(p, "")
@@ -147,12 +147,12 @@ func (b *tuiBackend) SignIn(ctx context.Context, tenant string, device bool, pro
 	return b.Session(ctx, tenant)
 }
 
-func (b *tuiBackend) Session(_ context.Context, tenant string) (*tui.Session, error) {
+func (b *tuiBackend) Session(ctx context.Context, tenant string) (*tui.Session, error) {
 	p, e, err := b.entry(tenant)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := b.cache.Load(e.Key)
+	rec, err := b.cache.Load(ctx, e.Key)
 	if err != nil {
 		return nil, err
 	}
@@ -298,8 +298,8 @@ func (b *tuiBackend) Explain(_ context.Context, tenant string) (*tui.Explanation
 	return out, nil
 }
 
-func (b *tuiBackend) DeleteCache(_ context.Context, key string) error {
-	return b.cache.Delete(tokencache.Key(key))
+func (b *tuiBackend) DeleteCache(ctx context.Context, key string) error {
+	return b.cache.Delete(ctx, tokencache.Key(key))
 }
 
 var errReadOnly = errors.New("these tenants cannot be changed here")
