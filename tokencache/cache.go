@@ -62,7 +62,7 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 	if account == "" {
 		p, ok := x.Profiles[profile]
 		if !ok || x.Records[p.Current] == nil {
-			return nil, fmt.Errorf("%w: not signed in to %s (run latch login --tenant %s)", ErrSignInRequired, profile, profile)
+			return nil, fmt.Errorf("%w: not signed in to %s", ErrSignInRequired, profile)
 		}
 		return x.Records[p.Current], nil
 	}
@@ -71,7 +71,7 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 			return e, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: account %s is not signed in to %s (run latch login --tenant %s)", ErrSignInRequired, account, profile, profile)
+	return nil, fmt.Errorf("%w: account %s is not signed in to %s", ErrSignInRequired, account, profile)
 }
 
 // Probe checks the store answers, so that a sign-in does not start when its
@@ -222,7 +222,7 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 		return t, r, nil
 	}
 	if r.RefreshToken == "" {
-		return nil, nil, fmt.Errorf("%w: the token has expired and the session has no refresh token (sign in with the offline_access scope)", ErrSignInRequired)
+		return nil, nil, fmt.Errorf("%w: the token has expired and the session has no refresh token (sign in again, asking for the offline_access scope)", ErrSignInRequired)
 	}
 	tokens, err := refresh(ctx, r, req.Audience)
 	if auth.IsInvalidGrant(err) {
@@ -269,5 +269,5 @@ func (c *Cache) DeleteKey(ctx context.Context, key string) error {
 			return c.save(ctx, e.Profile, r, false)
 		}
 	}
-	return fmt.Errorf("no cache entry %q: see latch cache ls", key)
+	return fmt.Errorf("%w: no cache entry %q", ErrNotFound, key)
 }

@@ -70,27 +70,47 @@ func readItem(ctx context.Context, s Store, key string) (string, layout, error) 
 	if err != nil {
 		return "", layout{}, err
 	}
-	if !strings.HasPrefix(main, `{"latch_manifest"`) {
-		return main, layout{}, nil
+	m, err := parseManifest(main)
+	if err != nil || m == nil {
+		return main, layout{}, err
 	}
-	var mi manifestItem
-	if err := json.Unmarshal([]byte(main), &mi); err != nil || mi.Manifest == nil {
-		return "", layout{}, errors.New("chunk manifest unreadable")
-	}
-	m := mi.Manifest
 	var b strings.Builder
 	for i := range m.Chunks {
 		p, err := s.Get(ctx, chunkKey(key, m.Gen, i))
+		if errors.Is(err, ErrNotFound) {
+			return "", layout{}, fmt.Errorf("%w: chunk %d of %d of the stored session is missing", ErrSignInRequired, i+1, m.Chunks)
+		}
 		if err != nil {
 			return "", layout{}, fmt.Errorf("chunk %d of %d: %w", i+1, m.Chunks, err)
+		}
+		if b.Len()+len(p) > maxRecordSize {
+			return "", layout{}, fmt.Errorf("%w: the stored session's chunks exceed %d bytes", ErrUnknownFormat, maxRecordSize)
 		}
 		b.WriteString(p)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	if hex.EncodeToString(sum[:]) != m.SHA256 {
-		return "", layout{}, errors.New("chunks do not add up to the record the manifest names")
+		return "", layout{}, fmt.Errorf("%w: the stored chunks do not add up to the record their manifest names", ErrSignInRequired)
 	}
 	return b.String(), layout{Gen: m.Gen, Chunks: m.Chunks}, nil
+}
+
+// parseManifest returns the manifest a main item holds, or nil when the
+// item is a whole record. A malformed manifest is an error, never a panic,
+// and its chunk count is bounded.
+func parseManifest(main string) (*manifest, error) {
+	if !strings.HasPrefix(main, `{"latch_manifest"`) {
+		return nil, nil
+	}
+	var mi manifestItem
+	if err := json.Unmarshal([]byte(main), &mi); err != nil || mi.Manifest == nil {
+		return nil, fmt.Errorf("%w: the chunk manifest is unreadable", ErrUnknownFormat)
+	}
+	m := mi.Manifest
+	if m.Chunks < 1 || m.Chunks > maxChunks || !validGen(m.Gen) || len(m.SHA256) != 64 {
+		return nil, fmt.Errorf("%w: the chunk manifest names %d chunks of generation %q", ErrUnknownFormat, m.Chunks, m.Gen)
+	}
+	return m, nil
 }
 
 func deleteItem(ctx context.Context, s Store, key string, l layout) error {

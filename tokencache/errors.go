@@ -25,3 +25,29 @@ var (
 	// or written; the message names the path.
 	ErrStateDir = errors.New("the latch state directory is not usable")
 )
+
+// ErrUnknownFormat means a stored record was written in a format this
+// version cannot read (another version of latch, or damage). It also
+// satisfies errors.Is(err, ErrSignInRequired): signing in again replaces it.
+var ErrUnknownFormat error = &alsoError{msg: "the stored session is in a format this latch cannot read", also: []error{ErrSignInRequired}}
+
+// errLockedPrompt is a locked keyring whose unlock prompt was dismissed or
+// could not be shown: both ErrKeyringLocked and ErrKeyringRefused.
+var errLockedPrompt error = &alsoError{msg: "the OS keyring is locked and its unlock prompt was dismissed or could not be shown", also: []error{ErrKeyringLocked, ErrKeyringRefused}}
+
+// alsoError is a sentinel that also matches broader sentinels.
+type alsoError struct {
+	msg  string
+	also []error
+}
+
+func (e *alsoError) Error() string { return e.msg }
+
+func (e *alsoError) Is(target error) bool {
+	for _, a := range e.also {
+		if target == a {
+			return true
+		}
+	}
+	return false
+}

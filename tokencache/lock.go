@@ -23,13 +23,13 @@ var ErrLockTimeout = errors.New("another latch process is using this session")
 // ctx.Err()). The returned func releases it.
 func lockFile(ctx context.Context, dir, name string, timeout time.Duration) (func(), error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrStateDir, err)
+		return nil, fmt.Errorf("%w (%s): %w", ErrStateDir, dir, err)
 	}
 	sum := sha256.Sum256([]byte(name))
 	path := filepath.Join(dir, hex.EncodeToString(sum[:16])+".lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrStateDir, err)
+		return nil, fmt.Errorf("%w (%s): %w", ErrStateDir, dir, err)
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()

@@ -2,7 +2,6 @@ package tokencache
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -88,10 +87,10 @@ func (r *Record) marshal() (string, error) {
 func unmarshalRecord(s string) (*Record, error) {
 	var r Record
 	if err := json.Unmarshal([]byte(s), &r); err != nil {
-		return nil, fmt.Errorf("keyring item is not a latch record: %w", err)
+		return nil, fmt.Errorf("%w: the keyring item is not a latch record (%w); sign in again to replace it", ErrUnknownFormat, err)
 	}
 	if r.Version != recordVersion {
-		return nil, errors.New("keyring item was written by another version of latch: sign in again")
+		return nil, fmt.Errorf("%w: format version %d, written by another version of latch; sign in again, or use that version", ErrUnknownFormat, r.Version)
 	}
 	return &r, nil
 }

@@ -109,12 +109,24 @@ func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T,
 	}
 }
 
-// keyringError maps go-keyring's errors to the package's.
+// keyringError maps go-keyring's errors to the package's, keeping the
+// original in the chain.
 func keyringError(err error) error {
 	if errors.Is(err, keyring.ErrNotFound) {
 		return ErrNotFound
 	}
-	return fmt.Errorf("%w (%w): start or unlock a Secret Service such as gnome-keyring, or use the file store", ErrKeyringUnavailable, err)
+	kind := keyringKind(err)
+	switch kind {
+	case errLockedPrompt:
+		return fmt.Errorf("%w (%w): unlock the login keyring (log in to the desktop session, or unlock it in the keyring manager) and try again", kind, err)
+	case ErrKeyringLocked:
+		return fmt.Errorf("%w (%w): unlock the login keyring and try again", kind, err)
+	case ErrKeyringRefused:
+		return fmt.Errorf("%w (%w): allow latch when the keyring asks, then try again", kind, err)
+	case ErrKeyringTimeout:
+		return fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", kind, err)
+	}
+	return fmt.Errorf("%w (%w): start a Secret Service such as gnome-keyring in this session, or choose the insecure file store", kind, err)
 }
 
 // MemStore keeps secrets in memory for the life of the process. It is safe
