@@ -62,7 +62,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "latch:", err)
+		msg := err.Error()
+		switch {
+		case errors.Is(err, tokencache.ErrKeyringUnavailable):
+			msg += "; or run with --store file (not encrypted)"
+		case errors.Is(err, tokencache.ErrKeyringTimeout):
+			msg += "; or raise LATCH_KEYRING_TIMEOUT"
+		}
+		fmt.Fprintln(stderr, "latch:", msg)
 		if errors.Is(err, tokencache.ErrSignInRequired) {
 			return exitSignInRequired
 		}
