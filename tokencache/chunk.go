@@ -31,37 +31,43 @@ type layout struct {
 
 func chunkKey(key, gen string, i int) string { return fmt.Sprintf("%s #%s/%d", key, gen, i) }
 
-// writeItem stores secret under key, chunked when it exceeds the store's
-// limit. old is the previous layout, whose chunks are deleted once the new
-// record is in place.
-func writeItem(ctx context.Context, s Store, key, secret string, old layout) (layout, error) {
+// writeItem stores secret under key, chunked under generation gen when it
+// exceeds the store's limit: chunks first, then the manifest replaces the
+// main item in one write, so a reader sees the old record or the new one.
+// Chunks of a write that fails are left for the sweep (the caller has
+// recorded gen as pending in the index before).
+func writeItem(ctx context.Context, s Store, key, secret, gen string) (layout, error) {
 	limit := s.Limit(key)
-	var now layout
 	if limit <= 0 || len(secret) <= limit {
-		if err := s.Set(ctx, key, secret); err != nil {
-			return old, err
-		}
-	} else {
-		now.Gen = newGen()
-		parts := split(secret, limit)
-		for i, p := range parts {
-			if err := s.Set(ctx, chunkKey(key, now.Gen, i), p); err != nil {
-				removeChunks(ctx, s, key, now.Gen, i)
-				return old, err
-			}
-		}
-		now.Chunks = len(parts)
-		sum := sha256.Sum256([]byte(secret))
-		m, _ := json.Marshal(manifestItem{&manifest{Gen: now.Gen, Chunks: now.Chunks, SHA256: hex.EncodeToString(sum[:])}})
-		if err := s.Set(ctx, key, string(m)); err != nil {
-			removeChunks(ctx, s, key, now.Gen, now.Chunks)
-			return old, err
+		return layout{}, s.Set(ctx, key, secret)
+	}
+	if !validGen(gen) {
+		return layout{}, errors.New("tokencache: chunked write without a pending generation")
+	}
+	parts := split(secret, limit)
+	if len(parts) > maxChunks {
+		return layout{}, fmt.Errorf("the session record (%d bytes) needs more than %d keyring items", len(secret), maxChunks)
+	}
+	for i, p := range parts {
+		if err := s.Set(ctx, chunkKey(key, gen, i), p); err != nil {
+			return layout{}, err
 		}
 	}
-	if old.Chunks > 0 && old.Gen != now.Gen {
-		removeChunks(ctx, s, key, old.Gen, old.Chunks)
+	sum := sha256.Sum256([]byte(secret))
+	m, err := json.Marshal(manifestItem{&manifest{Gen: gen, Chunks: len(parts), SHA256: hex.EncodeToString(sum[:])}})
+	if err != nil {
+		return layout{}, err
 	}
-	return now, nil
+	if err := s.Set(ctx, key, string(m)); err != nil {
+		return layout{}, err
+	}
+	return layout{Gen: gen, Chunks: len(parts)}, nil
+}
+
+// needsChunks reports whether a secret of n bytes is chunked in s.
+func needsChunks(s Store, key string, n int) bool {
+	limit := s.Limit(key)
+	return limit > 0 && n > limit
 }
 
 // readItem reads the main item and, for a manifest, its chunks.
@@ -113,16 +119,28 @@ func parseManifest(main string) (*manifest, error) {
 	return m, nil
 }
 
-func deleteItem(ctx context.Context, s Store, key string, l layout) error {
-	err := s.Delete(ctx, key)
-	removeChunks(ctx, s, key, l.Gen, l.Chunks)
-	return err
-}
-
-func removeChunks(ctx context.Context, s Store, key, gen string, n int) {
-	for i := range n {
-		s.Delete(ctx, chunkKey(key, gen, i))
+// removeChunks deletes the chunks of one generation, last first, so that
+// a removal cut short leaves a prefix that the next one finds. n == 0 means
+// the count is unknown (a pending generation): it is found by reading.
+func removeChunks(ctx context.Context, s Store, key, gen string, n int) error {
+	if n == 0 {
+		for n < maxChunks {
+			_, err := s.Get(ctx, chunkKey(key, gen, n))
+			if errors.Is(err, ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			n++
+		}
 	}
+	for i := n - 1; i >= 0; i-- {
+		if err := s.Delete(ctx, chunkKey(key, gen, i)); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // split cuts s into pieces of at most limit bytes on rune boundaries, so

@@ -66,6 +66,7 @@ type AudienceEntry struct {
 	Audience auth.Audience `json:"audience"`
 	Scope    string        `json:"scope,omitempty"`
 	Expiry   time.Time     `json:"expiry,omitzero"`
+	Issued   time.Time     `json:"issued,omitzero"`
 }
 
 func (e *Entry) layout() layout { return layout{Gen: e.Gen, Chunks: e.Chunks} }
@@ -142,7 +143,7 @@ func entryFor(r *Record, profile, store string, size int, l layout) *Entry {
 		}
 	}
 	for _, a := range r.Access {
-		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, Expiry: a.Expiry})
+		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, Expiry: a.Expiry, Issued: a.Issued})
 	}
 	return e
 }

@@ -34,6 +34,9 @@ type AccessToken struct {
 	TokenType   string        `json:"token_type,omitempty"`
 	Scope       string        `json:"scope,omitempty"`
 	Expiry      time.Time     `json:"expiry,omitzero"`
+	// Issued is when the token was received; with Expiry it gives the
+	// token's lifetime.
+	Issued time.Time `json:"issued,omitzero"`
 }
 
 // Valid reports whether the token is usable for at least minTTL more.
@@ -50,7 +53,7 @@ func (r *Record) Find(a auth.Audience) *AccessToken {
 // replaces the one for the same audience, a new refresh token replaces the
 // old (rotation), and a response without an ID token keeps the previous one.
 func (r *Record) Put(a auth.Audience, t *auth.Tokens, now time.Time) {
-	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, Expiry: t.Expiry}
+	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, Expiry: t.Expiry, Issued: now}
 	if old := r.Find(a); old != nil {
 		*old = at
 	} else {

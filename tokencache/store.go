@@ -78,6 +78,14 @@ func (k *Keyring) Delete(ctx context.Context, key string) error {
 	return err
 }
 
+// patientKey marks a context whose keyring calls wait until the context's
+// own deadline instead of the store's shorter one.
+type patientKey struct{}
+
+// patient is used for the write of a rotated refresh token: a keyring that
+// freezes for a while must not make latch drop the only valid grant.
+func patient(ctx context.Context) context.Context { return context.WithValue(ctx, patientKey{}, true) }
+
 // keyringCall runs f under ctx and the store's deadline. go-keyring cannot
 // be cancelled and can block forever (a Secret Service that owns its bus
 // name but never answers): the goroutine is then abandoned, and a write may
@@ -87,7 +95,10 @@ func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T,
 	if err := ctx.Err(); err != nil {
 		return zero, fmt.Errorf("keyring call not started: %w", err)
 	}
-	tctx, cancel := context.WithTimeout(ctx, timeout)
+	tctx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Value(patientKey{}) == nil {
+		tctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
 	type answer struct {
 		v   T
@@ -102,10 +113,10 @@ func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T,
 		}
 		return a.v, nil
 	case <-tctx.Done():
-		if err := ctx.Err(); err != nil {
-			return zero, fmt.Errorf("keyring call abandoned: %w", err)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return zero, fmt.Errorf("keyring call abandoned: %w", ctx.Err())
 		}
-		return zero, fmt.Errorf("%w (%s): unlock or restart the Secret Service (gnome-keyring-daemon), or allow a longer keyring timeout", ErrKeyringTimeout, timeout)
+		return zero, fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", ErrKeyringTimeout, tctx.Err())
 	}
 }
 
