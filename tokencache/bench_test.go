@@ -12,10 +12,11 @@ import (
 // token: index lookup, one store read, record decode. Run with
 // go test -bench . ./tokencache (the keyring itself is timed by make bench).
 func BenchmarkCachedToken(b *testing.B) {
+	ctx := b.Context()
 	c := &Cache{Store: NewMemStore(), Dir: b.TempDir()}
 	r := bigRecord("bench")
 	r.Access[0].Expiry = time.Now().Add(time.Hour)
-	if err := c.Save("p", r); err != nil {
+	if err := c.Save(ctx, "p", r); err != nil {
 		b.Fatal(err)
 	}
 	noRefresh := func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
@@ -32,7 +33,7 @@ func BenchmarkCachedToken(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := c.Token(context.Background(), TokenRequest{Entry: e, MinTTL: time.Minute}, noRefresh); err != nil {
+		if _, _, err := c.Token(ctx, TokenRequest{Entry: e, MinTTL: time.Minute}, noRefresh); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,20 +8,26 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/latchdev/latch/auth"
 )
-
-// ErrSignInRequired means no usable session: the user must run latch login.
-var ErrSignInRequired = errors.New("sign-in required")
 
 // Cache is the store plus the index and locks in Dir (the user state dir).
 type Cache struct {
-	Store       Store
-	Dir         string
-	Now         func() time.Time
+	Store Store
+	Dir   string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// LockTimeout bounds the wait for another process's lock on a session
+	// (DefaultLockTimeout when zero).
 	LockTimeout time.Duration
+	// GrantWriteTimeout bounds a refresh and the write of its answer, which
+	// run detached from the caller's cancellation so that a rotated refresh
+	// token is never dropped half way (DefaultGrantWriteTimeout when zero).
+	GrantWriteTimeout time.Duration
 }
+
+// DefaultGrantWriteTimeout is how long a refresh and the write of its
+// answer may take once the provider has been asked.
+const DefaultGrantWriteTimeout = 30 * time.Second
 
 func (c *Cache) now() time.Time {
 	if c.Now != nil {
@@ -33,20 +39,21 @@ func (c *Cache) now() time.Time {
 func (c *Cache) indexPath() string { return filepath.Join(c.Dir, "index.json") }
 func (c *Cache) lockDir() string   { return filepath.Join(c.Dir, "locks") }
 
-func (c *Cache) lock(name string) (func(), error) {
+func (c *Cache) lock(ctx context.Context, name string) (func(), error) {
 	t := c.LockTimeout
 	if t <= 0 {
 		t = DefaultLockTimeout
 	}
-	return lockFile(c.lockDir(), name, t)
+	return lockFile(ctx, c.lockDir(), name, t)
 }
 
-// Index reads the index file. It holds no secret.
+// Index reads the index file. It holds no secret. Malformed entries are
+// skipped and named in Index.Problems.
 func (c *Cache) Index() (*Index, error) { return readIndex(c.indexPath()) }
 
 // updateIndex applies f to the index under the index lock.
-func (c *Cache) updateIndex(f func(*Index)) error {
-	release, err := c.lock("index")
+func (c *Cache) updateIndex(ctx context.Context, f func(*Index)) error {
+	release, err := c.lock(ctx, "index")
 	if err != nil {
 		return err
 	}
@@ -65,7 +72,7 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 	if account == "" {
 		p, ok := x.Profiles[profile]
 		if !ok || x.Records[p.Current] == nil {
-			return nil, fmt.Errorf("%w: not signed in to %s (run latch login --tenant %s)", ErrSignInRequired, profile, profile)
+			return nil, fmt.Errorf("%w: not signed in to %s", ErrSignInRequired, profile)
 		}
 		return x.Records[p.Current], nil
 	}
@@ -74,44 +81,35 @@ func (x *Index) Resolve(profile, account string) (*Entry, error) {
 			return e, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: account %s is not signed in to %s (run latch login --tenant %s)", ErrSignInRequired, account, profile, profile)
-}
-
-// Probe checks the store answers, so that a sign-in does not start when its
-// tokens could not be kept.
-func (c *Cache) Probe() error {
-	_, err := c.Store.Get("latch/probe")
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
+	return nil, fmt.Errorf("%w: account %s is not signed in to %s", ErrSignInRequired, account, profile)
 }
 
 // Load reads a record from the store.
-func (c *Cache) Load(key Key) (*Record, error) {
-	s, _, err := readItem(c.Store, string(key))
+func (c *Cache) Load(ctx context.Context, key Key) (*Record, error) {
+	r, _, err := c.load(ctx, key)
+	return r, err
+}
+
+// load reads a record and where its pieces are.
+func (c *Cache) load(ctx context.Context, key Key) (*Record, layout, error) {
+	s, l, err := readItem(ctx, c.Store, string(key))
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("%w: the session is not in the %s", ErrSignInRequired, c.Store.Name())
+		return nil, l, fmt.Errorf("%w: the session is not in the %s", ErrSignInRequired, c.Store.Name())
 	}
 	if err != nil {
-		return nil, err
+		return nil, l, err
 	}
-	return unmarshalRecord(s)
+	r, err := unmarshalRecord(s)
+	return r, l, err
 }
 
 // Save writes a record and makes it the profile's current account.
-func (c *Cache) Save(profile string, r *Record) error {
-	release, err := c.lock(string(r.Key))
+func (c *Cache) Save(ctx context.Context, profile string, r *Record) error {
+	release, err := c.lock(ctx, string(r.Key))
 	if err != nil {
 		return err
 	}
 	defer release()
-	return c.save(profile, r, true)
-}
-
-// save writes the record then the index; the caller holds the record lock.
-// current makes the record its profile's default account.
-func (c *Cache) save(profile string, r *Record, current bool) error {
 	x, err := c.Index()
 	if err != nil {
 		return err
@@ -120,46 +118,66 @@ func (c *Cache) save(profile string, r *Record, current bool) error {
 	if e := x.Records[r.Key]; e != nil {
 		old = e.layout()
 	}
+	_, err = c.save(ctx, profile, r, true, old, "")
+	return err
+}
+
+// save writes the record then the index, then sweeps chunks no manifest
+// points to; the caller holds the record lock. old is where the record's
+// pieces were; gen, when not empty, is a generation already recorded as
+// pending for a chunked write. current makes the record its profile's
+// default account.
+func (c *Cache) save(ctx context.Context, profile string, r *Record, current bool, old layout, gen string) (layout, error) {
 	s, err := r.marshal()
 	if err != nil {
-		return err
+		return old, err
 	}
-	l, err := writeItem(c.Store, string(r.Key), s, old)
+	if gen == "" && needsChunks(c.Store, string(r.Key), len(s)) {
+		if gen, err = c.addPending(ctx, r.Key); err != nil {
+			return old, err
+		}
+	}
+	l, err := writeItem(ctx, c.Store, string(r.Key), s, gen)
 	if err != nil {
-		return err
+		return old, err
 	}
-	return c.updateIndex(func(x *Index) {
+	err = c.updateIndex(ctx, func(x *Index) {
 		x.Records[r.Key] = entryFor(r, profile, c.Store.Name(), len(s), l)
 		if _, ok := x.Profiles[profile]; profile != "" && (current || !ok) {
 			x.Profiles[profile] = Profile{Current: r.Key}
 		}
+		x.dropPending(r.Key, l.Gen)
+		if old.Chunks > 0 && old.Gen != l.Gen {
+			x.Pending = append(x.Pending, ChunkSet{Key: r.Key, Gen: old.Gen, Chunks: old.Chunks})
+		}
 	})
+	if err != nil {
+		return l, err
+	}
+	c.sweep(ctx, r.Key, l.Gen)
+	return l, nil
 }
 
-// Delete removes a record from the store and the index. A record already
-// gone from the store is not an error.
-func (c *Cache) Delete(key Key) error {
-	release, err := c.lock(string(key))
+// Delete removes a record from the store and the index, with every chunk
+// the index knows of for it. A record already gone from the store is not
+// an error.
+func (c *Cache) Delete(ctx context.Context, key Key) error {
+	release, err := c.lock(ctx, string(key))
 	if err != nil {
 		return err
 	}
 	defer release()
-	return c.delete(key)
+	return c.delete(ctx, key)
 }
 
-func (c *Cache) delete(key Key) error {
-	x, err := c.Index()
-	if err != nil {
+func (c *Cache) delete(ctx context.Context, key Key) error {
+	if err := c.Store.Delete(ctx, string(key)); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	var l layout
-	if e := x.Records[key]; e != nil {
-		l = e.layout()
-	}
-	if err := deleteItem(c.Store, string(key), l); err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	return c.updateIndex(func(x *Index) {
+	err := c.updateIndex(ctx, func(x *Index) {
+		if e := x.Records[key]; e != nil && e.Chunks > 0 {
+			x.Pending = append(x.Pending, ChunkSet{Key: key, Gen: e.Gen, Chunks: e.Chunks})
+		}
 		delete(x.Records, key)
 		for name, p := range x.Profiles {
 			if p.Current == key {
@@ -174,103 +192,44 @@ func (c *Cache) delete(key Key) error {
 			}
 		}
 	})
-}
-
-// RefreshFunc asks the provider for tokens for an audience with the record's
-// refresh token.
-type RefreshFunc func(ctx context.Context, r *Record, a auth.Audience) (*auth.Tokens, error)
-
-// TokenRequest is what Token looks for.
-type TokenRequest struct {
-	Entry    *Entry
-	Audience auth.Audience
-	// MinTTL is how long the token must still be valid.
-	MinTTL time.Duration
-	// ForceRefresh refreshes even when the cached token is valid.
-	ForceRefresh bool
-}
-
-// Token returns a valid access token: from the store when the index says it
-// is fresh (one keyring read, no request), else by refresh under the
-// record's lock. invalid_grant deletes the record and returns
-// ErrSignInRequired; any other failure leaves the record as it was.
-func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc) (*AccessToken, *Record, error) {
-	now := c.now()
-	key := req.Entry.Key
-	if a := req.Entry.Find(req.Audience); a != nil && !req.ForceRefresh && (a.Expiry.IsZero() || a.Expiry.After(now.Add(req.MinTTL))) {
-		r, err := c.Load(key)
-		if err != nil {
-			return nil, nil, err
-		}
-		if t := r.Find(req.Audience); t != nil && t.Valid(now, req.MinTTL) {
-			return t, r, nil
-		}
-	}
-	release, err := c.lock(string(key))
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	defer release()
-	// Another process may have refreshed while this one waited.
-	r, err := c.Load(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	if t := r.Find(req.Audience); t != nil && t.Valid(c.now(), req.MinTTL) && !req.ForceRefresh {
-		return t, r, nil
-	}
-	// Refreshed by another process while this one waited: use that token
-	// rather than rotate the refresh token again.
-	if t := r.Find(req.Audience); t != nil && r.Updated.After(now) && t.Valid(c.now(), 0) {
-		return t, r, nil
-	}
-	if r.RefreshToken == "" {
-		return nil, nil, fmt.Errorf("%w: the token has expired and the session has no refresh token (sign in with the offline_access scope)", ErrSignInRequired)
-	}
-	tokens, err := refresh(ctx, r, req.Audience)
-	if auth.IsInvalidGrant(err) {
-		if derr := c.delete(key); derr != nil {
-			return nil, nil, fmt.Errorf("%w (%s); removing the dead session failed too: %v", ErrSignInRequired, auth.Explain(err), derr)
-		}
-		return nil, nil, fmt.Errorf("%w: %s", ErrSignInRequired, auth.Explain(err))
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("refresh failed, the session is kept: %w", err)
-	}
-	r.Put(req.Audience, tokens, c.now())
-	if err := c.save(req.Entry.Profile, r, false); err != nil {
-		return nil, nil, fmt.Errorf("refreshed, but storing the new tokens failed: %w", err)
-	}
-	return r.Find(req.Audience), r, nil
+	c.sweep(ctx, key, "")
+	return nil
 }
 
 // DeleteKey removes what a key names: a whole record, or one access token
 // of a record (an access key: the record key and an audience).
-func (c *Cache) DeleteKey(key string) error {
+func (c *Cache) DeleteKey(ctx context.Context, key string) error {
 	x, err := c.Index()
 	if err != nil {
 		return err
 	}
 	if _, ok := x.Records[Key(key)]; ok {
-		return c.Delete(Key(key))
+		return c.Delete(ctx, Key(key))
 	}
 	for _, e := range x.Records {
 		for _, a := range e.Audiences {
-			if a.Key != key {
-				continue
+			if a.Key == key {
+				return c.deleteAccess(ctx, e, key)
 			}
-			release, err := c.lock(string(e.Key))
-			if err != nil {
-				return err
-			}
-			defer release()
-			r, err := c.Load(e.Key)
-			if err != nil {
-				return err
-			}
-			r.Access = slices.DeleteFunc(r.Access, func(t AccessToken) bool { return AccessKey(r.Key, t.Audience) == key })
-			return c.save(e.Profile, r, false)
 		}
 	}
-	return fmt.Errorf("no cache entry %q: see latch cache ls", key)
+	return fmt.Errorf("%w: no cache entry %q", ErrNotFound, key)
+}
+
+func (c *Cache) deleteAccess(ctx context.Context, e *Entry, key string) error {
+	release, err := c.lock(ctx, string(e.Key))
+	if err != nil {
+		return err
+	}
+	defer release()
+	r, old, err := c.load(ctx, e.Key)
+	if err != nil {
+		return err
+	}
+	r.Access = slices.DeleteFunc(r.Access, func(t AccessToken) bool { return AccessKey(r.Key, t.Audience) == key })
+	_, err = c.save(ctx, e.Profile, r, false, old, "")
+	return err
 }

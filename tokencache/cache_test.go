@@ -61,18 +61,19 @@ func realCache(t *testing.T, limit int) *Cache {
 }
 
 func TestChunkedRecordRoundTripsThroughKeyring(t *testing.T) {
+	ctx := t.Context()
 	c := realCache(t, 1024)
 	r := bigRecord("one")
-	if err := c.Save("p", r); err != nil {
+	if err := c.Save(ctx, "p", r); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Delete(r.Key)
+	defer c.Delete(ctx, r.Key)
 	x, _ := c.Index()
 	e := x.Records[r.Key]
 	if e.Chunks < 4 || e.Size < 4096 {
 		t.Fatalf("a %d-byte record was stored in %d chunks", e.Size, e.Chunks)
 	}
-	got, err := c.Load(r.Key)
+	got, err := c.Load(ctx, r.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,10 +81,10 @@ func TestChunkedRecordRoundTripsThroughKeyring(t *testing.T) {
 		t.Fatal("the record read back differs")
 	}
 	// Deleting removes the chunks too.
-	if err := c.Delete(r.Key); err != nil {
+	if err := c.Delete(ctx, r.Key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Store.Get(chunkKey(string(r.Key), e.Gen, 0)); !errors.Is(err, ErrNotFound) {
+	if _, err := c.Store.Get(ctx, chunkKey(string(r.Key), e.Gen, 0)); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("chunk left behind after delete: %v", err)
 	}
 }
@@ -96,29 +97,30 @@ type dying struct {
 
 var errDied = errors.New("process killed")
 
-func (d *dying) Set(k, v string) error {
+func (d *dying) Set(ctx context.Context, k, v string) error {
 	if d.n == 0 {
 		return errDied
 	}
 	d.n--
-	return d.Store.Set(k, v)
+	return d.Store.Set(ctx, k, v)
 }
 
 func TestWriteKilledBetweenChunksLeavesOldRecord(t *testing.T) {
+	ctx := t.Context()
 	c := realCache(t, 1024)
 	old := bigRecord("old")
-	if err := c.Save("p", old); err != nil {
+	if err := c.Save(ctx, "p", old); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Delete(old.Key)
+	defer c.Delete(ctx, old.Key)
 	for _, after := range []int{0, 1, 3} {
 		newer := bigRecord("new")
 		newer.Key, newer.Subject = old.Key, old.Subject
 		crashing := &Cache{Store: &dying{Store: c.Store, n: after}, Dir: c.Dir}
-		if err := crashing.Save("p", newer); !errors.Is(err, errDied) {
+		if err := crashing.Save(ctx, "p", newer); !errors.Is(err, errDied) {
 			t.Fatalf("write killed after %d chunks: err = %v", after, err)
 		}
-		got, err := c.Load(old.Key)
+		got, err := c.Load(ctx, old.Key)
 		if err != nil {
 			t.Fatalf("killed after %d chunks, the record is unreadable: %v", after, err)
 		}
@@ -129,33 +131,34 @@ func TestWriteKilledBetweenChunksLeavesOldRecord(t *testing.T) {
 }
 
 func TestRefreshFailuresKeepOrDropTheRecord(t *testing.T) {
+	ctx := t.Context()
 	c := realCache(t, 0)
 	r := bigRecord("rf")
 	r.Access[0].Expiry = time.Now().Add(-time.Minute)
-	if err := c.Save("p", r); err != nil {
+	if err := c.Save(ctx, "p", r); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Delete(r.Key)
+	defer c.Delete(ctx, r.Key)
 	x, _ := c.Index()
 	req := TokenRequest{Entry: x.Records[r.Key]}
 
-	_, _, err := c.Token(context.Background(), req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
+	_, _, err := c.Token(ctx, req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
 		return nil, errors.New("network down")
 	})
 	if err == nil || errors.Is(err, ErrSignInRequired) || !strings.Contains(err.Error(), "session is kept") {
 		t.Fatalf("failed refresh: %v", err)
 	}
-	if got, err := c.Load(r.Key); err != nil || got.RefreshToken != "rt-rf" {
+	if got, err := c.Load(ctx, r.Key); err != nil || got.RefreshToken != "rt-rf" {
 		t.Fatalf("a failed refresh damaged the record: %v", err)
 	}
 
-	_, _, err = c.Token(context.Background(), req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
+	_, _, err = c.Token(ctx, req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
 		return nil, &oauth2.RetrieveError{ErrorCode: "invalid_grant"}
 	})
 	if !errors.Is(err, ErrSignInRequired) {
 		t.Fatalf("invalid_grant: %v", err)
 	}
-	if _, err := c.Load(r.Key); !errors.Is(err, ErrSignInRequired) {
+	if _, err := c.Load(ctx, r.Key); !errors.Is(err, ErrSignInRequired) {
 		t.Fatalf("dead record still stored: %v", err)
 	}
 	if x, _ := c.Index(); len(x.Records) != 0 {
@@ -164,13 +167,14 @@ func TestRefreshFailuresKeepOrDropTheRecord(t *testing.T) {
 }
 
 func TestFileStoreIsPrivate(t *testing.T) {
+	ctx := t.Context()
 	dir := filepath.Join(t.TempDir(), "store")
 	c := &Cache{Store: &FileStore{Dir: dir}, Dir: t.TempDir()}
 	r := bigRecord("f")
-	if err := c.Save("p", r); err != nil {
+	if err := c.Save(ctx, "p", r); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.Load(r.Key)
+	got, err := c.Load(ctx, r.Key)
 	if err != nil || got.RefreshToken != "rt-f" {
 		t.Fatalf("load: %v", err)
 	}
@@ -207,21 +211,29 @@ type counting struct {
 	gets, sets int
 }
 
-func (c *counting) Get(k string) (string, error) { c.gets++; return c.Store.Get(k) }
-func (c *counting) Set(k, v string) error        { c.sets++; return c.Store.Set(k, v) }
+func (c *counting) Get(ctx context.Context, k string) (string, error) {
+	c.gets++
+	return c.Store.Get(ctx, k)
+}
+
+func (c *counting) Set(ctx context.Context, k, v string) error {
+	c.sets++
+	return c.Store.Set(ctx, k, v)
+}
 
 func TestCachedPathReadsOneItemAndWritesNone(t *testing.T) {
+	ctx := t.Context()
 	c := realCache(t, 0)
 	r := bigRecord("one-read")
 	r.Access[0].Expiry = time.Now().Add(time.Hour)
-	if err := c.Save("p", r); err != nil {
+	if err := c.Save(ctx, "p", r); err != nil {
 		t.Fatal(err)
 	}
-	defer c.Delete(r.Key)
+	defer c.Delete(ctx, r.Key)
 	x, _ := c.Index()
 	n := &counting{Store: c.Store}
 	cached := &Cache{Store: n, Dir: c.Dir}
-	at, _, err := cached.Token(context.Background(), TokenRequest{Entry: x.Records[r.Key], MinTTL: time.Minute},
+	at, _, err := cached.Token(ctx, TokenRequest{Entry: x.Records[r.Key], MinTTL: time.Minute},
 		func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
 			t.Fatal("the cached path refreshed")
 			return nil, nil

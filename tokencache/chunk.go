@@ -1,6 +1,7 @@
 package tokencache
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,78 +31,116 @@ type layout struct {
 
 func chunkKey(key, gen string, i int) string { return fmt.Sprintf("%s #%s/%d", key, gen, i) }
 
-// writeItem stores secret under key, chunked when it exceeds the store's
-// limit. old is the previous layout, whose chunks are deleted once the new
-// record is in place.
-func writeItem(s Store, key, secret string, old layout) (layout, error) {
+// writeItem stores secret under key, chunked under generation gen when it
+// exceeds the store's limit: chunks first, then the manifest replaces the
+// main item in one write, so a reader sees the old record or the new one.
+// Chunks of a write that fails are left for the sweep (the caller has
+// recorded gen as pending in the index before).
+func writeItem(ctx context.Context, s Store, key, secret, gen string) (layout, error) {
 	limit := s.Limit(key)
-	var now layout
 	if limit <= 0 || len(secret) <= limit {
-		if err := s.Set(key, secret); err != nil {
-			return old, err
-		}
-	} else {
-		now.Gen = newGen()
-		parts := split(secret, limit)
-		for i, p := range parts {
-			if err := s.Set(chunkKey(key, now.Gen, i), p); err != nil {
-				removeChunks(s, key, now.Gen, i)
-				return old, err
-			}
-		}
-		now.Chunks = len(parts)
-		sum := sha256.Sum256([]byte(secret))
-		m, _ := json.Marshal(manifestItem{&manifest{Gen: now.Gen, Chunks: now.Chunks, SHA256: hex.EncodeToString(sum[:])}})
-		if err := s.Set(key, string(m)); err != nil {
-			removeChunks(s, key, now.Gen, now.Chunks)
-			return old, err
+		return layout{}, s.Set(ctx, key, secret)
+	}
+	if !validGen(gen) {
+		return layout{}, errors.New("tokencache: chunked write without a pending generation")
+	}
+	parts := split(secret, limit)
+	if len(parts) > maxChunks {
+		return layout{}, fmt.Errorf("the session record (%d bytes) needs more than %d keyring items", len(secret), maxChunks)
+	}
+	for i, p := range parts {
+		if err := s.Set(ctx, chunkKey(key, gen, i), p); err != nil {
+			return layout{}, err
 		}
 	}
-	if old.Chunks > 0 && old.Gen != now.Gen {
-		removeChunks(s, key, old.Gen, old.Chunks)
+	sum := sha256.Sum256([]byte(secret))
+	m, err := json.Marshal(manifestItem{&manifest{Gen: gen, Chunks: len(parts), SHA256: hex.EncodeToString(sum[:])}})
+	if err != nil {
+		return layout{}, err
 	}
-	return now, nil
+	if err := s.Set(ctx, key, string(m)); err != nil {
+		return layout{}, err
+	}
+	return layout{Gen: gen, Chunks: len(parts)}, nil
+}
+
+// needsChunks reports whether a secret of n bytes is chunked in s.
+func needsChunks(s Store, key string, n int) bool {
+	limit := s.Limit(key)
+	return limit > 0 && n > limit
 }
 
 // readItem reads the main item and, for a manifest, its chunks.
-func readItem(s Store, key string) (string, layout, error) {
-	main, err := s.Get(key)
+func readItem(ctx context.Context, s Store, key string) (string, layout, error) {
+	main, err := s.Get(ctx, key)
 	if err != nil {
 		return "", layout{}, err
 	}
-	if !strings.HasPrefix(main, `{"latch_manifest"`) {
-		return main, layout{}, nil
+	m, err := parseManifest(main)
+	if err != nil || m == nil {
+		return main, layout{}, err
 	}
-	var mi manifestItem
-	if err := json.Unmarshal([]byte(main), &mi); err != nil || mi.Manifest == nil {
-		return "", layout{}, errors.New("chunk manifest unreadable")
-	}
-	m := mi.Manifest
 	var b strings.Builder
 	for i := range m.Chunks {
-		p, err := s.Get(chunkKey(key, m.Gen, i))
+		p, err := s.Get(ctx, chunkKey(key, m.Gen, i))
+		if errors.Is(err, ErrNotFound) {
+			return "", layout{}, fmt.Errorf("%w: chunk %d of %d of the stored session is missing", ErrSignInRequired, i+1, m.Chunks)
+		}
 		if err != nil {
 			return "", layout{}, fmt.Errorf("chunk %d of %d: %w", i+1, m.Chunks, err)
+		}
+		if b.Len()+len(p) > maxRecordSize {
+			return "", layout{}, fmt.Errorf("%w: the stored session's chunks exceed %d bytes", ErrUnknownFormat, maxRecordSize)
 		}
 		b.WriteString(p)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	if hex.EncodeToString(sum[:]) != m.SHA256 {
-		return "", layout{}, errors.New("chunks do not add up to the record the manifest names")
+		return "", layout{}, fmt.Errorf("%w: the stored chunks do not add up to the record their manifest names", ErrSignInRequired)
 	}
 	return b.String(), layout{Gen: m.Gen, Chunks: m.Chunks}, nil
 }
 
-func deleteItem(s Store, key string, l layout) error {
-	err := s.Delete(key)
-	removeChunks(s, key, l.Gen, l.Chunks)
-	return err
+// parseManifest returns the manifest a main item holds, or nil when the
+// item is a whole record. A malformed manifest is an error, never a panic,
+// and its chunk count is bounded.
+func parseManifest(main string) (*manifest, error) {
+	if !strings.HasPrefix(main, `{"latch_manifest"`) {
+		return nil, nil
+	}
+	var mi manifestItem
+	if err := json.Unmarshal([]byte(main), &mi); err != nil || mi.Manifest == nil {
+		return nil, fmt.Errorf("%w: the chunk manifest is unreadable", ErrUnknownFormat)
+	}
+	m := mi.Manifest
+	if m.Chunks < 1 || m.Chunks > maxChunks || !validGen(m.Gen) || len(m.SHA256) != 64 {
+		return nil, fmt.Errorf("%w: the chunk manifest names %d chunks of generation %q", ErrUnknownFormat, m.Chunks, m.Gen)
+	}
+	return m, nil
 }
 
-func removeChunks(s Store, key, gen string, n int) {
-	for i := range n {
-		s.Delete(chunkKey(key, gen, i))
+// removeChunks deletes the chunks of one generation, last first, so that
+// a removal cut short leaves a prefix that the next one finds. n == 0 means
+// the count is unknown (a pending generation): it is found by reading.
+func removeChunks(ctx context.Context, s Store, key, gen string, n int) error {
+	if n == 0 {
+		for n < maxChunks {
+			_, err := s.Get(ctx, chunkKey(key, gen, n))
+			if errors.Is(err, ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			n++
+		}
 	}
+	for i := n - 1; i >= 0; i-- {
+		if err := s.Delete(ctx, chunkKey(key, gen, i)); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // split cuts s into pieces of at most limit bytes on rune boundaries, so

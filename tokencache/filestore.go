@@ -1,6 +1,7 @@
 package tokencache
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -27,7 +28,10 @@ type fileItem struct {
 	Secret string `json:"secret"`
 }
 
-func (s *FileStore) Get(key string) (string, error) {
+func (s *FileStore) Get(ctx context.Context, key string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	b, err := os.ReadFile(s.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", ErrNotFound
@@ -42,7 +46,10 @@ func (s *FileStore) Get(key string) (string, error) {
 	return it.Secret, nil
 }
 
-func (s *FileStore) Set(key, secret string) error {
+func (s *FileStore) Set(ctx context.Context, key, secret string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	b, err := json.Marshal(fileItem{Key: key, Secret: secret})
 	if err != nil {
 		return err
@@ -50,7 +57,10 @@ func (s *FileStore) Set(key, secret string) error {
 	return writeFileAtomic(s.path(key), b)
 }
 
-func (s *FileStore) Delete(key string) error {
+func (s *FileStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	err := os.Remove(s.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
 		return ErrNotFound

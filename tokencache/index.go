@@ -3,9 +3,10 @@ package tokencache
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -19,6 +20,19 @@ type Index struct {
 	Version  int                `json:"v"`
 	Records  map[Key]*Entry     `json:"records"`
 	Profiles map[string]Profile `json:"profiles"`
+	// Pending lists chunk generations being written, recorded before their
+	// first chunk: what a crash left behind, to be swept.
+	Pending []ChunkSet `json:"pending,omitempty"`
+	// Problems says, for people, which parts of the file were malformed
+	// and skipped. It is not stored.
+	Problems []string `json:"-"`
+}
+
+// ChunkSet names the chunks of one generation of a record.
+type ChunkSet struct {
+	Key    Key    `json:"key"`
+	Gen    string `json:"gen"`
+	Chunks int    `json:"chunks"`
 }
 
 // Profile is what the index remembers of a profile.
@@ -52,6 +66,7 @@ type AudienceEntry struct {
 	Audience auth.Audience `json:"audience"`
 	Scope    string        `json:"scope,omitempty"`
 	Expiry   time.Time     `json:"expiry,omitzero"`
+	Issued   time.Time     `json:"issued,omitzero"`
 }
 
 func (e *Entry) layout() layout { return layout{Gen: e.Gen, Chunks: e.Chunks} }
@@ -76,23 +91,29 @@ func (x *Index) Sorted() []*Entry {
 	return out
 }
 
+// maxIndexSize bounds the index file; a real one with a hundred sessions
+// is a few tens of kilobytes.
+const maxIndexSize = 4 << 20
+
 func readIndex(path string) (*Index, error) {
-	x := &Index{Version: 1, Records: map[Key]*Entry{}, Profiles: map[string]Profile{}}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return x, nil
+		return newIndex(), nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: reading the cache index %s: %w", ErrStateDir, path, err)
 	}
-	if err := json.Unmarshal(b, x); err != nil {
-		return nil, errors.New("the cache index " + path + " is unreadable: delete it and sign in again")
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxIndexSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading the cache index %s: %w", ErrStateDir, path, err)
 	}
-	if x.Records == nil {
-		x.Records = map[Key]*Entry{}
+	if len(b) > maxIndexSize {
+		return nil, fmt.Errorf("%w: the cache index %s is larger than %d bytes: delete it and sign in again", ErrStateDir, path, maxIndexSize)
 	}
-	if x.Profiles == nil {
-		x.Profiles = map[string]Profile{}
+	x, err := parseIndex(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the cache index %s is unreadable (%w): delete it and sign in again", ErrStateDir, path, err)
 	}
 	return x, nil
 }
@@ -102,10 +123,10 @@ func writeIndex(path string, x *Index) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
+	if err := writeFileAtomic(path, b); err != nil {
+		return fmt.Errorf("%w: writing the cache index %s: %w", ErrStateDir, path, err)
 	}
-	return writeFileAtomic(path, b)
+	return nil
 }
 
 func entryFor(r *Record, profile, store string, size int, l layout) *Entry {
@@ -122,7 +143,7 @@ func entryFor(r *Record, profile, store string, size int, l layout) *Entry {
 		}
 	}
 	for _, a := range r.Access {
-		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, Expiry: a.Expiry})
+		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, Expiry: a.Expiry, Issued: a.Issued})
 	}
 	return e
 }

@@ -2,7 +2,6 @@ package tokencache
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +34,9 @@ type AccessToken struct {
 	TokenType   string        `json:"token_type,omitempty"`
 	Scope       string        `json:"scope,omitempty"`
 	Expiry      time.Time     `json:"expiry,omitzero"`
+	// Issued is when the token was received; with Expiry it gives the
+	// token's lifetime.
+	Issued time.Time `json:"issued,omitzero"`
 }
 
 // Valid reports whether the token is usable for at least minTTL more.
@@ -51,7 +53,7 @@ func (r *Record) Find(a auth.Audience) *AccessToken {
 // replaces the one for the same audience, a new refresh token replaces the
 // old (rotation), and a response without an ID token keeps the previous one.
 func (r *Record) Put(a auth.Audience, t *auth.Tokens, now time.Time) {
-	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, Expiry: t.Expiry}
+	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, Expiry: t.Expiry, Issued: now}
 	if old := r.Find(a); old != nil {
 		*old = at
 	} else {
@@ -88,10 +90,10 @@ func (r *Record) marshal() (string, error) {
 func unmarshalRecord(s string) (*Record, error) {
 	var r Record
 	if err := json.Unmarshal([]byte(s), &r); err != nil {
-		return nil, fmt.Errorf("keyring item is not a latch record: %w", err)
+		return nil, fmt.Errorf("%w: the keyring item is not a latch record (%w); sign in again to replace it", ErrUnknownFormat, err)
 	}
 	if r.Version != recordVersion {
-		return nil, errors.New("keyring item was written by another version of latch: sign in again")
+		return nil, fmt.Errorf("%w: format version %d, written by another version of latch; sign in again, or use that version", ErrUnknownFormat, r.Version)
 	}
 	return &r, nil
 }

@@ -7,25 +7,19 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
 )
 
-// Errors a store returns, for errors.Is.
-var (
-	ErrNotFound = errors.New("no such record in the store")
-	// ErrKeyringUnavailable means no OS keyring answered. Its message says
-	// how to fix it.
-	ErrKeyringUnavailable = errors.New("no OS keyring is reachable")
-	ErrKeyringTimeout     = errors.New("the OS keyring did not answer in time")
-)
-
 // Store keeps secrets by key. Implementations: Keyring, FileStore, MemStore.
 type Store interface {
-	Get(key string) (string, error)
-	Set(key, secret string) error
-	Delete(key string) error
+	// Get, Set and Delete return when ctx is done, with an error that
+	// wraps ctx.Err().
+	Get(ctx context.Context, key string) (string, error)
+	Set(ctx context.Context, key, secret string) error
+	Delete(ctx context.Context, key string) error
 	// Name says where secrets live, for people ("keyring", "file store, not
 	// encrypted", "memory").
 	Name() string
@@ -70,57 +64,124 @@ func (k *Keyring) Limit(key string) int {
 	return 0
 }
 
-func (k *Keyring) Get(key string) (string, error) {
-	var s string
-	err := k.call(func() (err error) { s, err = keyring.Get(k.Service, key); return })
-	return s, err
+func (k *Keyring) Get(ctx context.Context, key string) (string, error) {
+	return keyringCall(ctx, k.Timeout, func() (string, error) { return keyring.Get(k.Service, key) })
 }
 
-func (k *Keyring) Set(key, secret string) error {
-	return k.call(func() error { return keyring.Set(k.Service, key, secret) })
+func (k *Keyring) Set(ctx context.Context, key, secret string) error {
+	_, err := keyringCall(ctx, k.Timeout, func() (struct{}, error) { return struct{}{}, keyring.Set(k.Service, key, secret) })
+	return err
 }
 
-func (k *Keyring) Delete(key string) error {
-	return k.call(func() error { return keyring.Delete(k.Service, key) })
+func (k *Keyring) Delete(ctx context.Context, key string) error {
+	_, err := keyringCall(ctx, k.Timeout, func() (struct{}, error) { return struct{}{}, keyring.Delete(k.Service, key) })
+	return err
 }
 
-// call runs f with the deadline. go-keyring can block forever (a Secret
-// Service that owns its bus name but never answers); the goroutine is then
-// abandoned and the caller gets ErrKeyringTimeout.
-func (k *Keyring) call(f func() error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), k.Timeout)
+// patientKey marks a context whose keyring calls wait until the context's
+// own deadline instead of the store's shorter one.
+type patientKey struct{}
+
+// patient is used for the write of a rotated refresh token: a keyring that
+// freezes for a while must not make latch drop the only valid grant.
+func patient(ctx context.Context) context.Context { return context.WithValue(ctx, patientKey{}, true) }
+
+// keyringCall runs f under ctx and the store's deadline. go-keyring cannot
+// be cancelled and can block forever (a Secret Service that owns its bus
+// name but never answers): the goroutine is then abandoned, and a write may
+// still land after the caller has been told it failed.
+func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, fmt.Errorf("keyring call not started: %w", err)
+	}
+	tctx, cancel := ctx, context.CancelFunc(func() {})
+	if ctx.Value(patientKey{}) == nil {
+		tctx, cancel = context.WithTimeout(ctx, timeout)
+	}
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- f() }()
+	type answer struct {
+		v   T
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() { v, err := f(); done <- answer{v, err} }()
 	select {
-	case err := <-done:
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, keyring.ErrNotFound):
-			return ErrNotFound
+	case a := <-done:
+		if a.err != nil {
+			return zero, keyringError(a.err)
 		}
-		return fmt.Errorf("%w (%v): start or unlock a Secret Service such as gnome-keyring, or run with --store file", ErrKeyringUnavailable, err)
-	case <-ctx.Done():
-		return fmt.Errorf("%w (%s): unlock or restart it (gnome-keyring-daemon), raise LATCH_KEYRING_TIMEOUT, or run with --store file", ErrKeyringTimeout, k.Timeout)
+		return a.v, nil
+	case <-tctx.Done():
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return zero, fmt.Errorf("keyring call abandoned: %w", ctx.Err())
+		}
+		return zero, fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", ErrKeyringTimeout, tctx.Err())
 	}
 }
 
-// MemStore keeps secrets in memory for the life of the process.
-type MemStore struct{ m map[string]string }
+// keyringError maps go-keyring's errors to the package's, keeping the
+// original in the chain.
+func keyringError(err error) error {
+	if errors.Is(err, keyring.ErrNotFound) {
+		return ErrNotFound
+	}
+	kind := keyringKind(err)
+	switch kind {
+	case errLockedPrompt:
+		return fmt.Errorf("%w (%w): unlock the login keyring (log in to the desktop session, or unlock it in the keyring manager) and try again", kind, err)
+	case ErrKeyringLocked:
+		return fmt.Errorf("%w (%w): unlock the login keyring and try again", kind, err)
+	case ErrKeyringRefused:
+		return fmt.Errorf("%w (%w): allow latch when the keyring asks, then try again", kind, err)
+	case ErrKeyringTimeout:
+		return fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", kind, err)
+	}
+	return fmt.Errorf("%w (%w): start a Secret Service such as gnome-keyring in this session, or choose the insecure file store", kind, err)
+}
 
-func NewMemStore() *MemStore                { return &MemStore{m: map[string]string{}} }
-func (s *MemStore) Name() string            { return "memory" }
-func (s *MemStore) Limit(string) int        { return 0 }
-func (s *MemStore) Set(key, v string) error { s.m[key] = v; return nil }
-func (s *MemStore) Delete(key string) error {
+// MemStore keeps secrets in memory for the life of the process. It is safe
+// for concurrent use.
+type MemStore struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func NewMemStore() *MemStore     { return &MemStore{m: map[string]string{}} }
+func (s *MemStore) Name() string { return "memory" }
+func (s *MemStore) Limit(string) int {
+	return 0
+}
+
+func (s *MemStore) Set(ctx context.Context, key, v string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[key] = v
+	return nil
+}
+
+func (s *MemStore) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, ok := s.m[key]; !ok {
 		return ErrNotFound
 	}
 	delete(s.m, key)
 	return nil
 }
-func (s *MemStore) Get(key string) (string, error) {
+
+func (s *MemStore) Get(ctx context.Context, key string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	v, ok := s.m[key]
 	if !ok {
 		return "", ErrNotFound
