@@ -64,7 +64,7 @@ func startDemo(ctx context.Context, ttl time.Duration) (*demoEnv, error) {
 	}
 	cache := &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}
 	d := &demoEnv{srv: srv, tmp: tmp, keyringOK: true}
-	if err := cache.Probe(); err != nil {
+	if err := cache.Probe(ctx); err != nil {
 		d.keyringOK = false
 		cache.Store = tokencache.NewMemStore()
 	}

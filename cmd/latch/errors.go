@@ -69,6 +69,12 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 		return msg, "pass --client-id ID (for Logto, the application's App ID)", code
 	case errors.Is(err, session.ErrBadIssuer):
 		return msg, "an issuer is an https URL, for Logto https://<tenant>.logto.app/oidc", code
+	case errors.Is(err, tokencache.ErrKeyringLocked):
+		return msg, "unlock the login keyring (Seahorse, or your desktop's unlock prompt) and try again, or use --store file (unencrypted)", code
+	case errors.Is(err, tokencache.ErrKeyringRefused):
+		return msg, "allow latch when the keyring asks, or use --store file (unencrypted)", code
+	case errors.Is(err, tokencache.ErrStateDir):
+		return msg, "make the directory writable, or point LATCH_STATE_DIR (or XDG_STATE_HOME) at one that is", code
 	case errors.Is(err, tokencache.ErrKeyringTimeout):
 		return msg, "unlock or restart the keyring (gnome-keyring-daemon), raise LATCH_KEYRING_TIMEOUT, or use --store file (unencrypted)", code
 	case errors.Is(err, tokencache.ErrKeyringUnavailable):

@@ -45,8 +45,8 @@ type app struct {
 	output  string
 	verbose bool
 
-	// newEngine opens the engine; tests replace it.
-	newEngine func() (*session.Engine, error)
+	// openBrowser, when set, replaces the system browser (tests).
+	openBrowser func(string) error
 }
 
 func main() {
@@ -54,8 +54,10 @@ func main() {
 }
 
 // run executes one command line and returns its exit code.
-func run(args []string, s streams) int {
-	a := &app{streams: s}
+func run(args []string, s streams) int { return (&app{streams: s}).run(args) }
+
+func (a *app) run(args []string) int {
+	s := a.streams
 	root := a.rootCommand(args)
 	root.SetArgs(args)
 	root.SetIn(s.in)
@@ -151,13 +153,11 @@ func (a *app) builders() []builder {
 
 // engine opens the session engine on the user's config, state and store.
 func (a *app) engine() (*session.Engine, error) {
-	if a.newEngine != nil {
-		return a.newEngine()
-	}
 	e, err := session.Open(session.Options{StoreKind: a.store, KeyringTimeout: keyringTimeout()})
 	if err != nil {
 		return nil, err
 	}
+	e.OpenBrowser = a.openBrowser
 	e.Notify = func(msg string) { fmt.Fprintln(a.stderr, "! "+safeText(msg)) }
 	if a.verbose || os.Getenv("LATCH_DEBUG") == "1" {
 		e.Debug = a.stderr
