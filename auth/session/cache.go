@@ -52,10 +52,10 @@ func AudienceName(a auth.Audience) string {
 
 // DeleteKey deletes a record, or one access token of it, from the store it
 // is in (no revocation). It returns the store's name.
-func (e *Engine) DeleteKey(_ context.Context, key string) (string, error) {
+func (e *Engine) DeleteKey(ctx context.Context, key string) (string, error) {
 	var err error
 	for _, c := range e.caches() {
-		if err = c.DeleteKey(key); err == nil {
+		if err = c.DeleteKey(ctx, key); err == nil {
 			return c.Store.Name(), nil
 		}
 	}

@@ -56,7 +56,7 @@ func (e *Engine) Claims(ctx context.Context, sel Selector, o ClaimsOptions) (*Cl
 		return nil, err
 	}
 	aud := f.p.audience(o.Resource, o.Org)
-	rec, err := f.cache.Load(f.entry.Key)
+	rec, err := f.cache.Load(ctx, f.entry.Key)
 	if err != nil {
 		return nil, signInRequiredIf(f, err)
 	}
@@ -159,12 +159,12 @@ type Session struct {
 }
 
 // Session reads the selector's session (one keyring item, no request).
-func (e *Engine) Session(_ context.Context, sel Selector) (*Session, error) {
+func (e *Engine) Session(ctx context.Context, sel Selector) (*Session, error) {
 	f, err := e.find(sel)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := f.cache.Load(f.entry.Key)
+	rec, err := f.cache.Load(ctx, f.entry.Key)
 	if err != nil {
 		return nil, signInRequiredIf(f, err)
 	}

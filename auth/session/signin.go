@@ -51,7 +51,7 @@ func (e *Engine) SignIn(ctx context.Context, sel Selector, o SignInOptions) (*Si
 		return nil, err
 	}
 	cache := e.cacheFor(p)
-	if err := cache.Probe(); err != nil {
+	if err := cache.Probe(ctx); err != nil {
 		return nil, err
 	}
 	prov, err := e.discover(ctx, p, "")
@@ -72,7 +72,7 @@ func (e *Engine) SignIn(ctx context.Context, sel Selector, o SignInOptions) (*Si
 		return nil, err
 	}
 	old := e.replaced(ctx, cache, rec.Key)
-	if err := cache.Save(p.Name, rec); err != nil {
+	if err := cache.Save(ctx, p.Name, rec); err != nil {
 		return nil, err
 	}
 	if old != "" && old != rec.RefreshToken {
@@ -138,12 +138,12 @@ func (e *Engine) extraTokens(ctx context.Context, prov *auth.Provider, rec *toke
 
 // replaced is the refresh token of the record a sign-in is about to
 // overwrite, if any ("" when none or unreadable).
-func (e *Engine) replaced(_ context.Context, cache *tokencache.Cache, key tokencache.Key) string {
+func (e *Engine) replaced(ctx context.Context, cache *tokencache.Cache, key tokencache.Key) string {
 	x, err := cache.Index()
 	if err != nil || x.Records[key] == nil {
 		return ""
 	}
-	r, err := cache.Load(key)
+	r, err := cache.Load(ctx, key)
 	if err != nil {
 		return ""
 	}

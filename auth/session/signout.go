@@ -90,11 +90,11 @@ func (e *Engine) signOutProfile(ctx context.Context, p *Profile) ([]SignedOut, e
 
 func (e *Engine) signOut(ctx context.Context, cache *tokencache.Cache, p *Profile, en *tokencache.Entry, endSession bool) (SignedOut, error) {
 	s := SignedOut{Profile: en.Profile, Tenant: en.Tenant, Account: en.Account}
-	rec, err := cache.Load(en.Key)
+	rec, err := cache.Load(ctx, en.Key)
 	if err == nil {
 		e.revoke(ctx, p, rec, endSession, &s)
 	}
-	if err := cache.Delete(en.Key); err != nil {
+	if err := cache.Delete(ctx, en.Key); err != nil {
 		return s, err
 	}
 	return s, nil
