@@ -174,9 +174,11 @@ func hintFor(kind Kind, code, desc string, status int) string {
 	return ""
 }
 
-// opaqueTokenHint is advice for an access token latch cannot read.
-func opaqueTokenHint(kind Kind) string {
-	if kind == KindLogto {
+// OpaqueAccessTokenHint is advice for an access token that is not a JWT,
+// or "" where the provider has none to give: only Logto is known to issue
+// a JWT when an API resource is asked for.
+func (p *Provider) OpaqueAccessTokenHint() string {
+	if p.Known().Kind == KindLogto {
 		return "Logto issues an opaque token for userinfo only: ask for an API resource to get a JWT."
 	}
 	return ""
