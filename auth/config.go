@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"io"
 	"net/http"
 	"time"
 )
@@ -15,12 +16,21 @@ const (
 	CallbackPath        = "/callback"
 	defaultHTTPTimeout  = 30 * time.Second
 	clockSkew           = time.Minute
+	// maxBody bounds every body read from a provider.
+	maxBody = 1 << 20
+)
+
+// Audience parameter names (Config.AudienceParam).
+const (
+	AudienceParamResource = "resource" // RFC 8707: Logto, oidc-provider, Entra v1, Keycloak, ...
+	AudienceParamAudience = "audience" // Auth0, Okta, Ory Hydra
 )
 
 // Config is how to reach one provider. Its zero value, plus an Issuer and a
 // ClientID, is the safe choice.
 type Config struct {
-	// Issuer is the URL the provider's discovery document is under, for
+	// Issuer is the provider's issuer exactly as its discovery document
+	// writes it (a trailing "/" included when the provider has one), for
 	// example https://acme.logto.app/oidc or, for Entra multi-tenant apps,
 	// https://login.microsoftonline.com/common/v2.0.
 	Issuer   string
@@ -29,6 +39,20 @@ type Config struct {
 	// AllowedTenants restricts which directories a multi-tenant authority
 	// may sign users in from (Entra tid values). Empty allows any.
 	AllowedTenants []string
+
+	// AudienceParam names the request parameter that carries the wanted
+	// API: "resource" (RFC 8707) or "audience". Empty means what is known of
+	// the provider (see KnownProvider); unknown providers get "resource".
+	AudienceParam string
+
+	// InsecureAllowHTTP accepts an issuer and endpoints on plain http to a
+	// host other than the loopback. Tokens then cross the network in clear
+	// text; Provider.Warning says so on every use.
+	InsecureAllowHTTP bool
+
+	// Debug, when set, receives one trace entry per request to the
+	// provider, with every secret redacted (see NewTraceTransport).
+	Debug io.Writer
 
 	// HTTPClient is used for every request. Nil means a client with a 30 s
 	// timeout that honours HTTPS_PROXY.
@@ -49,9 +73,15 @@ func (c *Config) now() time.Time {
 	return time.Now()
 }
 
+// client is the HTTP client for provider requests, traced when Debug is set.
 func (c *Config) client() *http.Client {
+	hc := &http.Client{Timeout: defaultHTTPTimeout}
 	if c.HTTPClient != nil {
-		return c.HTTPClient
+		copied := *c.HTTPClient
+		hc = &copied
 	}
-	return &http.Client{Timeout: defaultHTTPTimeout}
+	if c.Debug != nil {
+		hc.Transport = NewTraceTransport(hc.Transport, c.Debug)
+	}
+	return hc
 }

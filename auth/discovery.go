@@ -2,17 +2,10 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -41,20 +34,23 @@ const TenantTemplate = "{tenantid}"
 // https://login.microsoftonline.com/{tenantid}/v2.0.
 func (m *Metadata) IsMultiTenant() bool { return strings.Contains(m.Issuer, TenantTemplate) }
 
-// TrimIssuer normalises an issuer URL for comparison and display.
+// TrimIssuer drops a trailing "/" for display and for cache keys. Issuers
+// are never compared through it: discovery and ID tokens must name the
+// configured issuer exactly.
 func TrimIssuer(s string) string { return strings.TrimSuffix(s, "/") }
 
-// cachedDiscovery is what the disk cache holds for one issuer. Nothing in it
-// is secret.
-type cachedDiscovery struct {
-	Issuer      string          `json:"issuer_url"`
-	Expires     time.Time       `json:"expires"`
-	Metadata    json.RawMessage `json:"metadata"`
-	JWKS        json.RawMessage `json:"jwks,omitempty"`
-	JWKSExpires time.Time       `json:"jwks_expires"`
-}
-
-const defaultMaxAge = 24 * time.Hour
+// Errors of discovery, for errors.Is.
+var (
+	ErrNoIssuer = errors.New("no issuer")
+	// ErrIssuerMismatch: the discovery document names another issuer.
+	ErrIssuerMismatch = errors.New("the discovery document names another issuer")
+	// ErrInvalidDiscovery: the discovery document is unreadable or lacks
+	// a required endpoint.
+	ErrInvalidDiscovery = errors.New("the provider's discovery document is not usable")
+	// ErrInsecureURL: an issuer or endpoint on plain http to a host other
+	// than the loopback, without Config.InsecureAllowHTTP.
+	ErrInsecureURL = errors.New("provider URL is not https")
+)
 
 // Provider is a discovered provider: its metadata and its keys.
 type Provider struct {
@@ -66,156 +62,132 @@ type Provider struct {
 	keys *KeySet
 }
 
-// Discover loads the provider's metadata from the disk cache, or fetches
-// <issuer>/.well-known/openid-configuration and caches it.
-func Discover(ctx context.Context, cfg *Config) (*Provider, error) {
-	if cfg.Issuer == "" {
-		return nil, errors.New("no issuer: set the tenant's issuer (for Logto: https://<tenant>.logto.app/oidc)")
+// Warning is a sentence to show on every use of this provider, or "": set
+// when Config.InsecureAllowHTTP let a plain-http issuer through.
+func (p *Provider) Warning() string {
+	u, err := url.Parse(p.Config.Issuer)
+	if err != nil || u.Scheme != "http" || isLoopbackHost(u.Hostname()) {
+		return ""
 	}
-	issuer := strings.TrimSuffix(cfg.Issuer, "/")
+	return "the issuer " + p.Config.Issuer + " is plain http: tokens cross the network unencrypted (insecure HTTP is allowed for this profile)"
+}
+
+// DiscoveryURL is where an issuer's discovery document lives: the issuer
+// without a trailing "/" plus /.well-known/openid-configuration
+// (OpenID Connect Discovery §4).
+func DiscoveryURL(issuer string) string {
+	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// Discover loads the provider's metadata from the disk cache, or fetches
+// it and caches it. A document is checked before it is cached, so a bad
+// answer never replaces a good cache entry.
+func Discover(ctx context.Context, cfg *Config) (*Provider, error) {
+	issuer := cfg.Issuer
+	if issuer == "" {
+		return nil, fmt.Errorf("%w: set the tenant's issuer (for Logto: https://<tenant>.logto.app/oidc)", ErrNoIssuer)
+	}
+	if err := checkURL("issuer", issuer, cfg.InsecureAllowHTTP); err != nil {
+		return nil, err
+	}
 	now := cfg.now()
 	cached, _ := readDiscovery(cfg.CacheDir, issuer)
 	p := &Provider{Config: cfg}
-	if cached != nil && now.Before(cached.Expires) && json.Unmarshal(cached.Metadata, &p.Metadata) == nil {
-		p.FromCache = true
-	} else {
-		raw, maxAge, err := fetch(ctx, cfg, issuer+"/.well-known/openid-configuration")
+	if cached != nil && now.Before(cached.Expires) {
+		if m, err := ParseMetadata(cached.Metadata, issuer, cfg.InsecureAllowHTTP); err == nil {
+			p.Metadata, p.FromCache = *m, true
+		}
+	}
+	if !p.FromCache {
+		raw, policy, err := fetch(ctx, cfg, DiscoveryURL(issuer))
 		if err != nil {
 			return nil, discoveryError(issuer, err)
 		}
-		p.Metadata = Metadata{}
-		if err := json.Unmarshal(raw, &p.Metadata); err != nil {
-			return nil, fmt.Errorf("discovery for %s: not an OpenID configuration: %w", issuer, err)
+		m, err := ParseMetadata(raw, issuer, cfg.InsecureAllowHTTP)
+		if err != nil {
+			return nil, err
 		}
-		if cached == nil || cached.Issuer != issuer {
+		p.Metadata = *m
+		if cached == nil {
 			cached = &cachedDiscovery{Issuer: issuer}
 		}
-		cached.Metadata = raw
-		cached.Expires = now.Add(maxAge)
+		cached.Metadata, cached.Expires = raw, now.Add(policy.lifetime)
+		if !policy.store {
+			cached.Metadata, cached.Expires = nil, time.Time{}
+		}
 		writeDiscovery(cfg.CacheDir, cached)
-	}
-	if err := p.Metadata.check(issuer); err != nil {
-		return nil, err
 	}
 	p.keys = &KeySet{provider: p, cached: cached}
 	return p, nil
 }
 
-// errNotFound is a 404 from fetch.
-var errNotFound = errors.New("not found")
-
 func discoveryError(issuer string, err error) error {
 	var ue *url.Error
 	switch {
 	case errors.Is(err, errNotFound):
-		return fmt.Errorf("no OpenID configuration under %s: check the issuer URL (for Logto it ends in /oidc)", issuer)
+		return fmt.Errorf("no OpenID configuration under %s: check the issuer URL (for Logto it ends in /oidc): %w", issuer, err)
 	case errors.As(err, &ue) && ue.Timeout():
-		return fmt.Errorf("%s did not answer in time: check the network and HTTPS_PROXY", issuer)
+		return fmt.Errorf("%s did not answer in time: check the network and HTTPS_PROXY: %w", issuer, err)
 	case errors.As(err, &ue):
-		return fmt.Errorf("cannot reach %s (%v): check the issuer URL, the network and HTTPS_PROXY", issuer, ue.Err)
+		return fmt.Errorf("cannot reach %s: check the issuer URL, the network and HTTPS_PROXY: %w", issuer, err)
 	}
 	return fmt.Errorf("discovery for %s: %w", issuer, err)
 }
 
-func (m *Metadata) check(issuer string) error {
-	got := strings.TrimSuffix(m.Issuer, "/")
-	if got != issuer && !(m.IsMultiTenant() && sameHost(got, issuer)) {
-		return fmt.Errorf("discovery at %s names issuer %q: set the tenant's issuer to exactly that URL", issuer, m.Issuer)
+// ParseMetadata reads a discovery document and checks it against the
+// configured issuer: the issuer must match exactly (a multi-tenant template
+// on the same host is accepted), the authorization, token and jwks
+// endpoints must be present, and every endpoint must be https, or http to
+// the loopback (any http when insecure is set).
+func ParseMetadata(raw []byte, issuer string, insecure bool) (*Metadata, error) {
+	var m Metadata
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%w: discovery for %s is not an OpenID configuration: %w", ErrInvalidDiscovery, issuer, err)
+	}
+	if m.Issuer != issuer && !(m.IsMultiTenant() && sameHost(m.Issuer, issuer)) {
+		return nil, fmt.Errorf("%w: discovery at %s names issuer %q: set the tenant's issuer to exactly that URL", ErrIssuerMismatch, issuer, m.Issuer)
 	}
 	if m.AuthorizationEndpoint == "" || m.TokenEndpoint == "" || m.JWKSURI == "" {
-		return fmt.Errorf("discovery for %s lacks an authorization, token or jwks endpoint", issuer)
+		return nil, fmt.Errorf("%w: discovery for %s lacks an authorization, token or jwks endpoint", ErrInvalidDiscovery, issuer)
 	}
-	return nil
+	endpoints := []struct{ name, u string }{
+		{"authorization_endpoint", m.AuthorizationEndpoint}, {"token_endpoint", m.TokenEndpoint},
+		{"jwks_uri", m.JWKSURI}, {"userinfo_endpoint", m.UserinfoEndpoint},
+		{"revocation_endpoint", m.RevocationEndpoint}, {"end_session_endpoint", m.EndSessionEndpoint},
+		{"device_authorization_endpoint", m.DeviceAuthorizationEndpoint},
+	}
+	for _, e := range endpoints {
+		if e.u == "" {
+			continue
+		}
+		if err := checkURL(e.name, e.u, insecure); err != nil {
+			return nil, fmt.Errorf("discovery for %s: %w", issuer, err)
+		}
+	}
+	return &m, nil
+}
+
+// checkURL refuses what latch will not send a secret to: a relative URL,
+// one with a fragment, or plain http to a host other than the loopback
+// (unless insecure).
+func checkURL(name, raw string, insecure bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%w: %s %q is not an absolute URL without fragment or user info", ErrInvalidDiscovery, name, raw)
+	}
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && (isLoopbackHost(u.Hostname()) || insecure):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("%w: %s %s is plain http: use https, or allow insecure HTTP for this profile if you accept tokens in clear text", ErrInsecureURL, name, raw)
+	}
+	return fmt.Errorf("%w: %s %q must be https", ErrInvalidDiscovery, name, raw)
 }
 
 func sameHost(a, b string) bool {
 	ua, err1 := url.Parse(a)
 	ub, err2 := url.Parse(b)
 	return err1 == nil && err2 == nil && ua.Scheme == ub.Scheme && ua.Host == ub.Host
-}
-
-// fetch GETs a JSON document and returns it with its Cache-Control max-age.
-func fetch(ctx context.Context, cfg *Config, u string) ([]byte, time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := cfg.client().Do(req)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, 0, err
-	}
-	if resp.StatusCode == http.StatusNotFound {
-		return nil, 0, fmt.Errorf("GET %s: %w", u, errNotFound)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, 0, fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
-	return body, maxAge(resp.Header.Get("Cache-Control")), nil
-}
-
-// maxAge reads max-age from a Cache-Control header; no-store and no-cache
-// mean zero, and anything unreadable means one day.
-func maxAge(h string) time.Duration {
-	for _, part := range strings.Split(h, ",") {
-		part = strings.TrimSpace(strings.ToLower(part))
-		switch {
-		case part == "no-store" || part == "no-cache":
-			return 0
-		case strings.HasPrefix(part, "max-age="):
-			if n, err := strconv.Atoi(strings.TrimPrefix(part, "max-age=")); err == nil && n >= 0 {
-				return time.Duration(n) * time.Second
-			}
-		}
-	}
-	return defaultMaxAge
-}
-
-func discoveryPath(dir, issuer string) string {
-	sum := sha256.Sum256([]byte(issuer))
-	return filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")
-}
-
-func readDiscovery(dir, issuer string) (*cachedDiscovery, error) {
-	if dir == "" {
-		return nil, os.ErrNotExist
-	}
-	b, err := os.ReadFile(discoveryPath(dir, issuer))
-	if err != nil {
-		return nil, err
-	}
-	var c cachedDiscovery
-	if err := json.Unmarshal(b, &c); err != nil || c.Issuer != issuer {
-		return nil, errors.New("discovery cache entry unreadable")
-	}
-	return &c, nil
-}
-
-// writeDiscovery replaces the cache entry atomically. A cache that cannot be
-// written only costs a request next time, so errors are dropped.
-func writeDiscovery(dir string, c *cachedDiscovery) {
-	if dir == "" {
-		return
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, ".discovery-*")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	if werr != nil || cerr != nil || os.Rename(f.Name(), discoveryPath(dir, c.Issuer)) != nil {
-		os.Remove(f.Name())
-	}
 }

@@ -30,6 +30,10 @@ type fakeOP struct {
 	issParam *string
 	meta     map[string]any
 	nonce    string
+	// jwksBody, when set, is served instead of the key set.
+	jwksBody []byte
+	// token, when set, answers token requests instead of the default.
+	token func(form url.Values) (status int, body any)
 }
 
 func newFakeOP(t testing.TB) *fakeOP {
@@ -53,6 +57,10 @@ func newFakeOP(t testing.TB) *fakeOP {
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) {
 		f.jwksHits.Add(1)
+		if f.jwksBody != nil {
+			w.Write(f.jwksBody)
+			return
+		}
 		set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &f.key.PublicKey, KeyID: f.kid, Algorithm: "ES384", Use: "sig"}}}
 		json.NewEncoder(w).Encode(set)
 	})
@@ -72,6 +80,13 @@ func newFakeOP(t testing.TB) *fakeOP {
 	})
 	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
+		if f.token != nil {
+			status, body := f.token(r.PostForm)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			json.NewEncoder(w).Encode(body)
+			return
+		}
 		if r.Form.Get("code_verifier") == "" || r.Form.Get("client_id") != "cli" {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(400)

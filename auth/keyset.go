@@ -114,35 +114,79 @@ func (k *KeySet) candidates(kid, alg string) []jose.JSONWebKey {
 }
 
 // load reads the key set from the disk cache, or fetches it when the cache
-// is stale or force is set.
+// is stale or force is set. A fetched set replaces the cached one only when
+// it holds a usable key.
 func (k *KeySet) load(ctx context.Context, force bool) error {
 	cfg := k.provider.Config
+	uri := k.provider.Metadata.JWKSURI
 	now := cfg.now()
-	if !force && k.cached != nil && len(k.cached.JWKS) > 0 && now.Before(k.cached.JWKSExpires) {
-		var set jose.JSONWebKeySet
-		if json.Unmarshal(k.cached.JWKS, &set) == nil {
-			k.keys = &set
+	c := k.cached
+	if !force && c != nil && c.JWKSURI == uri && len(c.JWKS) > 0 && now.Before(c.JWKSExpires) {
+		if set, err := ParseJWKS(c.JWKS); err == nil {
+			k.keys = set
 			return nil
 		}
 	}
 	if force {
 		k.refetched = true
 	}
-	raw, age, err := fetch(ctx, cfg, k.provider.Metadata.JWKSURI)
+	raw, policy, err := fetch(ctx, cfg, uri)
 	if err != nil {
 		return fmt.Errorf("fetching the provider's keys: %w", err)
 	}
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(raw, &set); err != nil {
-		return fmt.Errorf("the provider's key set is not a JWKS: %w", err)
+	set, err := ParseJWKS(raw)
+	if err != nil {
+		return err
 	}
-	k.keys = &set
-	if k.cached != nil {
-		k.cached.JWKS = raw
-		k.cached.JWKSExpires = now.Add(age)
-		writeDiscovery(cfg.CacheDir, k.cached)
+	k.keys = set
+	if c != nil && policy.store {
+		c.JWKSURI, c.JWKS, c.JWKSExpires = uri, raw, now.Add(policy.lifetime)
+		writeDiscovery(cfg.CacheDir, c)
 	}
 	return nil
+}
+
+// ErrInvalidJWKS: the provider's key set is unreadable or holds no key
+// latch can verify signatures with.
+var ErrInvalidJWKS = errors.New("the provider's key set is not usable")
+
+// maxKeys bounds how many keys of a set are looked at.
+const maxKeys = 100
+
+// ParseJWKS reads a JWK Set. Keys latch cannot use (unknown types, private
+// or encryption keys, unsupported algorithms) are skipped rather than
+// failing the set; at least one public signing key must remain.
+func ParseJWKS(raw []byte) (*jose.JSONWebKeySet, error) {
+	var doc struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%w: not a JWKS: %w", ErrInvalidJWKS, err)
+	}
+	set := &jose.JSONWebKeySet{}
+	for _, rk := range doc.Keys[:min(len(doc.Keys), maxKeys)] {
+		var key jose.JSONWebKey
+		if json.Unmarshal(rk, &key) != nil || !key.Valid() {
+			continue
+		}
+		if key.Use != "" && key.Use != "sig" {
+			continue
+		}
+		if key.Algorithm != "" && !slices.Contains(asymmetricAlgs, key.Algorithm) {
+			continue
+		}
+		if !key.IsPublic() {
+			key = key.Public()
+			if !key.Valid() {
+				continue
+			}
+		}
+		set.Keys = append(set.Keys, key)
+	}
+	if len(set.Keys) == 0 {
+		return nil, fmt.Errorf("%w: it holds no public signing key (%d keys looked at)", ErrInvalidJWKS, len(doc.Keys))
+	}
+	return set, nil
 }
 
 // LastKeyID returns the kid of the key that verified the last signature.

@@ -189,20 +189,28 @@ func (p *Provider) oauth2Config(redirectURI string, scopes []string) *oauth2.Con
 	}
 }
 
+// authParams are the authorization request's parameters besides those of
+// oauth2.Config. prompt=consent is added for offline_access where the
+// provider only issues a refresh token then. Where the provider's audience
+// parameter is "audience", the first resource is sent as audience (the
+// repeated resource parameters are added by authCodeURL).
 func (p *Provider) authParams(o LoginOptions, nonce, verifier string) []oauth2.AuthCodeOption {
 	opts := []oauth2.AuthCodeOption{
 		oauth2.S256ChallengeOption(verifier),
 		oauth2.SetAuthURLParam("nonce", nonce),
 	}
 	prompt := o.Prompt
-	if prompt == "" && slices.Contains(o.scopes(), "offline_access") && !p.isEntra() {
+	if prompt == "" && slices.Contains(o.scopes(), "offline_access") && p.Known().ConsentForRefresh {
 		prompt = "consent"
 	}
 	extra := map[string]string{
 		"prompt": prompt, "login_hint": o.LoginHint, "first_screen": o.FirstScreen,
 		"direct_sign_in": o.DirectSignIn, "identifier": o.Identifier, "ui_locales": o.UILocales,
 	}
-	for _, k := range []string{"prompt", "login_hint", "first_screen", "direct_sign_in", "identifier", "ui_locales"} {
+	if len(o.Resources) > 0 && p.audienceParam() == AudienceParamAudience {
+		extra[AudienceParamAudience] = o.Resources[0]
+	}
+	for _, k := range []string{"prompt", "login_hint", "first_screen", "direct_sign_in", "identifier", "ui_locales", AudienceParamAudience} {
 		if v := extra[k]; v != "" {
 			opts = append(opts, oauth2.SetAuthURLParam(k, v))
 		}

@@ -140,25 +140,6 @@ func TestListenRefusesNonLoopback(t *testing.T) {
 	}
 }
 
-func TestExplain(t *testing.T) {
-	for code, want := range map[string]string{
-		"consent_required":     "administrator",
-		"interaction_required": "--prompt login",
-		"access_denied":        "denied",
-		"invalid_grant":        "sign in again",
-	} {
-		if got := Explain(&ProviderError{Code: code}); !strings.Contains(got, want) {
-			t.Errorf("Explain(%s) = %q, want %q", code, got, want)
-		}
-	}
-	if got := Explain(&ProviderError{Code: "invalid_client", Description: "AADSTS65001: consent"}); !strings.Contains(got, "--prompt consent") {
-		t.Errorf("AADSTS65001: %q", got)
-	}
-	if got := Explain(&ProviderError{Code: "invalid_request", Description: "AADSTS50011: The redirect URI ..."}); !strings.Contains(got, "--redirect-host localhost") {
-		t.Errorf("AADSTS50011: %q", got)
-	}
-}
-
 func TestCallbackPageEscapesTheProvidersWords(t *testing.T) {
 	lb, err := Listen("", 0, CallbackCheck{State: "s"})
 	if err != nil {

@@ -26,20 +26,43 @@ type Identity struct {
 	KeyID     string    `json:"kid,omitempty"`
 	// Claims is the whole payload.
 	Claims map[string]any `json:"claims"`
+	// Userinfo holds the userinfo claims once attached (AttachUserinfo).
+	Userinfo map[string]any `json:"userinfo,omitempty"`
 }
 
-// Name is what to call the user: name, else username, else preferred_username.
+// AttachUserinfo keeps userinfo claims for display. They must be about
+// this account: a sub other than the token's is refused with
+// ErrUserinfoSubject.
+func (id *Identity) AttachUserinfo(claims map[string]any) error {
+	if sub, ok := claims["sub"].(string); ok && sub != id.Subject {
+		return fmt.Errorf("%w (%q, not %q)", ErrUserinfoSubject, cleanProviderText(sub), id.Subject)
+	}
+	id.Userinfo = claims
+	return nil
+}
+
+// claim is a string claim of the token, else of the attached userinfo.
+func (id *Identity) claim(name string) string {
+	if s, _ := id.Claims[name].(string); s != "" {
+		return s
+	}
+	s, _ := id.Userinfo[name].(string)
+	return s
+}
+
+// Name is what to call the user: name, else username, else
+// preferred_username, from the token or else from attached userinfo.
 func (id *Identity) Name() string {
 	for _, c := range []string{"name", "username", "preferred_username"} {
-		if s, _ := id.Claims[c].(string); s != "" {
+		if s := id.claim(c); s != "" {
 			return s
 		}
 	}
 	return ""
 }
 
-// Email returns the email claim, if any.
-func (id *Identity) Email() string { s, _ := id.Claims["email"].(string); return s }
+// Email returns the email claim of the token or attached userinfo, if any.
+func (id *Identity) Email() string { return id.claim("email") }
 
 // Display is a short "name <email>" for people, falling back to sub.
 func (id *Identity) Display() string {
@@ -98,6 +121,9 @@ func stringClaims(v any) []string {
 	return out
 }
 
+// ErrNoSubject: an ID token without a sub claim names nobody.
+var ErrNoSubject = errors.New("token has no sub claim: the provider did not say who signed in")
+
 // VerifyOptions are the checks beyond signature, issuer and expiry.
 type VerifyOptions struct {
 	// Nonce, when set, must equal the token's nonce claim.
@@ -117,6 +143,9 @@ func (p *Provider) VerifyIDToken(ctx context.Context, raw string, o VerifyOption
 	id, err := p.verify(ctx, raw, p.Config.ClientID, o.SkipExpiry)
 	if err != nil {
 		return nil, err
+	}
+	if id.Subject == "" {
+		return nil, ErrNoSubject
 	}
 	if azp, ok := id.Claims["azp"].(string); ok && azp != p.Config.ClientID {
 		return nil, fmt.Errorf("ID token was issued to another client (azp %q, expected %q)", azp, p.Config.ClientID)
@@ -151,10 +180,12 @@ func (p *Provider) verify(ctx context.Context, raw, audience string, skipExpiry 
 		// Multi-tenant issuers are checked below against the template.
 		SkipIssuerCheck: p.Metadata.IsMultiTenant(),
 	}
-	verifier := oidc.NewVerifier(strings.TrimSuffix(p.Metadata.Issuer, "/"), p.keys, cfg)
+	// The issuer is compared exactly as discovery wrote it, trailing "/"
+	// included (OpenID Connect Core §3.1.3.7).
+	verifier := oidc.NewVerifier(p.Metadata.Issuer, p.keys, cfg)
 	tok, err := verifier.Verify(oidc.ClientContext(ctx, p.Config.client()), raw)
 	if err != nil {
-		return nil, describeVerifyError(err)
+		return nil, describeVerifyError(err, p.Known().Kind)
 	}
 	claims := map[string]any{}
 	if err := tok.Claims(&claims); err != nil {
@@ -186,7 +217,7 @@ func (p *Provider) checkTenant(id *Identity) error {
 		return errors.New("token from a multi-tenant authority has no tid claim")
 	}
 	want := strings.ReplaceAll(p.Metadata.Issuer, TenantTemplate, id.TenantID)
-	if strings.TrimSuffix(id.Issuer, "/") != strings.TrimSuffix(want, "/") {
+	if id.Issuer != want {
 		return fmt.Errorf("token issuer %q does not match its tenant %q (expected %q)", id.Issuer, id.TenantID, want)
 	}
 	if allowed := p.Config.AllowedTenants; len(allowed) > 0 && !slices.Contains(allowed, id.TenantID) {
@@ -195,14 +226,22 @@ func (p *Provider) checkTenant(id *Identity) error {
 	return nil
 }
 
-func describeVerifyError(err error) error {
+func describeVerifyError(err error, kind Kind) error {
 	var expired *oidc.TokenExpiredError
 	switch {
+	case strings.Contains(err.Error(), `unexpected signature algorithm "HS`):
+		hint := "the token is signed with a shared secret (HMAC), which a public client cannot check: set the application's ID token signature algorithm to RS256"
+		if kind == KindLemonLDAP {
+			hint += " (LemonLDAP::NG signs with HS512 unless told otherwise)"
+		}
+		return fmt.Errorf("token does not verify: %w; %s", err, hint)
 	case errors.As(err, &expired):
 		return fmt.Errorf("token expired at %s: %w", expired.Expiry.Format(time.RFC3339), err)
 	case strings.Contains(err.Error(), ErrUnknownKey.Error()):
-		// go-oidc flattens key set errors with %v; restore the sentinel.
+		// go-oidc flattens key set errors with %v; restore the sentinels.
 		return fmt.Errorf("%w: %v", ErrUnknownKey, err)
+	case strings.Contains(err.Error(), ErrInvalidJWKS.Error()):
+		return fmt.Errorf("%w: %v", ErrInvalidJWKS, err)
 	case strings.Contains(err.Error(), "expected audience"):
 		return fmt.Errorf("token was issued for another audience: %w", err)
 	case strings.Contains(err.Error(), "different provider"):

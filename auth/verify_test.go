@@ -140,14 +140,6 @@ func TestDiscoveryAndKeysComeFromDiskCache(t *testing.T) {
 	}
 }
 
-func TestMaxAge(t *testing.T) {
-	for h, want := range map[string]time.Duration{"": 24 * time.Hour, "max-age=60": time.Minute, "public, max-age=3600": time.Hour, "no-store": 0, "max-age=x": 24 * time.Hour} {
-		if got := maxAge(h); got != want {
-			t.Errorf("maxAge(%q) = %s, want %s", h, got, want)
-		}
-	}
-}
-
 func TestMultiTenantIssuer(t *testing.T) {
 	f := newFakeOP(t)
 	f.meta["issuer"] = f.srv.URL + "/{tenantid}/v2.0"

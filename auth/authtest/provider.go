@@ -35,7 +35,8 @@ func opDir() string {
 }
 
 // StartProvider starts oidc-provider on a free loopback port and stops it
-// when the test ends. env adds variables (ACCESS_TTL=seconds).
+// when the test ends. env adds variables (ACCESS_TTL=seconds; ISSUER_SLASH=1
+// for an issuer that ends in "/").
 func StartProvider(t testing.TB, env ...string) *Provider {
 	t.Helper()
 	node, err := exec.LookPath("node")
@@ -68,7 +69,8 @@ func StartProvider(t testing.TB, env ...string) *Provider {
 	}()
 	select {
 	case iss := <-ready:
-		return &Provider{Issuer: iss, base: strings.TrimSuffix(iss, "/oidc")}
+		base, _, _ := strings.Cut(iss, "/oidc")
+		return &Provider{Issuer: iss, base: base}
 	case <-time.After(20 * time.Second):
 		t.Fatal("oidc-provider did not start within 20s")
 	}

@@ -4,7 +4,8 @@
 // issuing JWT access tokens, revocation, userinfo, end-session, RFC 9207
 // and the device authorization grant.
 //
-// Usage: node server.mjs   (PORT=0 picks a free port)
+// Usage: node server.mjs   (PORT=0 picks a free port; ISSUER_SLASH=1 makes
+// the issuer end in "/", as Auth0, LemonLDAP and some Hydra setups do)
 // Prints "READY <issuer>" on stdout once it listens. GET /_stats returns the
 // number of requests per path since start (or since POST /_stats/reset).
 import http from 'node:http';
@@ -23,7 +24,7 @@ const stats = {};
 const server = http.createServer();
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   const { port } = server.address();
-  const issuer = `http://127.0.0.1:${port}/oidc`;
+  const issuer = `http://127.0.0.1:${port}/oidc${process.env.ISSUER_SLASH ? '/' : ''}`;
   const native = {
     application_type: 'native',
     token_endpoint_auth_method: 'none',
