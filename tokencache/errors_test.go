@@ -70,3 +70,27 @@ func TestMalformedIndexEntriesAreSkippedAndReported(t *testing.T) {
 		t.Fatalf("problems after a rewrite: %q", x.Problems)
 	}
 }
+
+func TestProbeChecksStateDirIndexAndKeyring(t *testing.T) {
+	c := realCache(t, 0)
+	if err := c.Probe(t.Context()); err != nil {
+		t.Fatalf("healthy: %v", err)
+	}
+	if entries, _ := os.ReadDir(c.Dir); len(entries) != 0 {
+		t.Fatalf("probe left %d files in the state dir", len(entries))
+	}
+
+	if err := os.WriteFile(c.indexPath(), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Probe(t.Context()); !errors.Is(err, ErrStateDir) || !strings.Contains(err.Error(), c.indexPath()) {
+		t.Fatalf("unreadable index: %v, want ErrStateDir naming it", err)
+	}
+
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o600)
+	c.Dir = filepath.Join(file, "state")
+	if err := c.Probe(t.Context()); !errors.Is(err, ErrStateDir) || !strings.Contains(err.Error(), c.Dir) {
+		t.Fatalf("state dir that cannot be created: %v, want ErrStateDir naming it", err)
+	}
+}
