@@ -81,7 +81,7 @@ func (e *Engine) Claims(ctx context.Context, sel Selector, o ClaimsOptions) (*Cl
 		e.accessClaims(ctx, prov, rec, aud, c)
 	}
 	if all || o.Userinfo {
-		c.Userinfo, c.UserinfoErr = e.userinfo(ctx, f, prov, rec)
+		c.Userinfo, c.UserinfoErr = e.userinfo(ctx, f, prov, rec, c.ID.Identity)
 	}
 	return c, nil
 }
@@ -102,7 +102,7 @@ func (e *Engine) accessClaims(ctx context.Context, prov *auth.Provider, rec *tok
 
 // userinfo asks with the default token: an API resource's token is not for
 // the userinfo endpoint.
-func (e *Engine) userinfo(ctx context.Context, f *found, prov *auth.Provider, rec *tokencache.Record) (map[string]any, error) {
+func (e *Engine) userinfo(ctx context.Context, f *found, prov *auth.Provider, rec *tokencache.Record, id *auth.Identity) (map[string]any, error) {
 	at := rec.Find(auth.Audience{})
 	if at == nil || !at.Valid(e.now(), time.Second) {
 		t, err := e.token(ctx, f, auth.Audience{}, TokenOptions{MinTTL: time.Second})
@@ -110,6 +110,10 @@ func (e *Engine) userinfo(ctx context.Context, f *found, prov *auth.Provider, re
 			return nil, err
 		}
 		at = t.Access
+	}
+	if id != nil {
+		// Checked against the verified ID token's sub (OIDC Core §5.3.2).
+		return prov.UserinfoFor(ctx, at.AccessToken, id)
 	}
 	return prov.Userinfo(ctx, at.AccessToken)
 }

@@ -225,7 +225,8 @@ func (e *Engine) authConfig(p *Profile, issuer string) (*auth.Config, error) {
 	}
 	return &auth.Config{
 		Issuer: issuer, ClientID: p.ClientID, AllowedTenants: p.AllowedTenants,
-		HTTPClient: hc, CacheDir: dir, Now: e.Now,
+		AudienceParam: p.AudienceParam, InsecureAllowHTTP: p.InsecureAllowHTTP,
+		HTTPClient: hc, CacheDir: dir, Now: e.Now, Debug: e.Debug,
 	}, nil
 }
 
@@ -235,7 +236,18 @@ func (e *Engine) discover(ctx context.Context, p *Profile, issuer string) (*auth
 	if err != nil {
 		return nil, err
 	}
-	return auth.Discover(ctx, cfg)
+	return e.discovered(auth.Discover(ctx, cfg))
+}
+
+// discovered passes a provider on, saying its warning (a plain-http issuer
+// allowed by the profile) on every use.
+func (e *Engine) discovered(prov *auth.Provider, err error) (*auth.Provider, error) {
+	if err == nil {
+		if w := prov.Warning(); w != "" {
+			e.notify("%s", w)
+		}
+	}
+	return prov, err
 }
 
 // recordProvider is the provider that issued a record: for a multi-tenant
@@ -246,7 +258,7 @@ func (e *Engine) recordProvider(ctx context.Context, p *Profile, r *tokencache.R
 		return nil, err
 	}
 	cfg.ClientID = r.ClientID
-	return auth.Discover(ctx, cfg)
+	return e.discovered(auth.Discover(ctx, cfg))
 }
 
 // audience is what a token request means when it names none: the profile's

@@ -67,6 +67,7 @@ func (e *Engine) SignIn(ctx context.Context, sel Selector, o SignInOptions) (*Si
 	if err != nil {
 		return nil, err
 	}
+	e.nameFromUserinfo(ctx, prov, res)
 	rec := tokencache.NewRecord(res, p.ClientID, p.Issuer, e.now())
 	if err := e.extraTokens(ctx, prov, rec, orDefault(o.Resources, p.Resources), o.Orgs); err != nil {
 		return nil, err
@@ -109,6 +110,17 @@ func (e *Engine) authorize(ctx context.Context, prov *auth.Provider, p *Profile,
 		RedirectHost: firstSet(o.RedirectHost, p.RedirectHost), RedirectPort: port,
 		Timeout: o.Timeout, OpenBrowser: open, Progress: o.Progress,
 	})
+}
+
+// nameFromUserinfo asks userinfo for a name when the ID token carries
+// neither name nor email (LemonLDAP, Dex without the profile scope), so the
+// session shows a person rather than a sub. Best effort.
+func (e *Engine) nameFromUserinfo(ctx context.Context, prov *auth.Provider, res *auth.Result) {
+	id := res.Identity
+	if id.Name() != "" || id.Email() != "" || res.Tokens.AccessToken == "" || res.Audience.Resource != "" {
+		return
+	}
+	prov.UserinfoFor(ctx, res.Tokens.AccessToken, id)
 }
 
 // extraTokens gets every other resource and each organization its own

@@ -25,9 +25,10 @@ type SignedOut struct {
 	// RevokeErr says why the refresh token was not revoked (nil when it
 	// was, or when there was none).
 	RevokeErr error
-	// EndSessionURL is the provider's end-session URL when one was asked
-	// for; EndSessionErr why there is none or it did not open.
-	EndSessionURL string
+	// EndSession is true when ending the browser session was asked for;
+	// EndSessionErr says why it did not happen (auth.ErrNoEndSession: the
+	// provider has no end-session endpoint).
+	EndSession    bool
 	EndSessionErr error
 }
 
@@ -118,18 +119,11 @@ func (e *Engine) revoke(ctx context.Context, p *Profile, rec *tokencache.Record,
 		}
 	}
 	if endSession {
-		s.EndSessionURL = prov.EndSessionURL()
-		if s.EndSessionURL == "" {
-			s.EndSessionErr = errNoEndSession
-			return
-		}
 		open := e.OpenBrowser
 		if open == nil {
 			open = auth.OpenBrowser
 		}
-		s.EndSessionErr = open(s.EndSessionURL)
+		s.EndSession = true
+		s.EndSessionErr = prov.OpenEndSession(ctx, rec.IDToken, open)
 	}
 }
-
-// errNoEndSession: the provider publishes no end_session_endpoint.
-var errNoEndSession = errors.New("the provider has no end-session endpoint: sign out in the browser on the provider's own pages")

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -51,7 +52,10 @@ func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o Token
 		// A refresh brings a new ID token along with the access token.
 		req.ForceRefresh = true
 	}
-	at, rec, err := f.cache.Token(ctx, req, e.refresher(f.p))
+	refresh, verify := e.refresher(f.p)
+	req.Verify = verify
+	req.Notify = func(n tokencache.Notice) { e.notify("%s", n) }
+	at, rec, err := f.cache.Token(ctx, req, refresh)
 	if err != nil {
 		if isSignInRequired(err) {
 			return nil, signInRequired(f.p, f.sel, err)
@@ -68,27 +72,36 @@ func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o Token
 }
 
 // refresher refreshes at the record's own tenant (for a multi-tenant
-// profile, the tenant that issued the tokens, not /common), and checks a
-// new ID token is for the same account.
-func (e *Engine) refresher(p *Profile) tokencache.RefreshFunc {
-	return func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
-		prov, err := e.recordProvider(ctx, p, r)
-		if err != nil {
+// profile, the tenant that issued the tokens, not /common). A faulty answer
+// that still carries a rotated refresh token is returned with its error, so
+// the store keeps the grant. verify, run after the answer is stored, checks
+// a new ID token is valid and for the same account.
+func (e *Engine) refresher(p *Profile) (tokencache.RefreshFunc, tokencache.VerifyFunc) {
+	var prov *auth.Provider
+	refresh := func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
+		var err error
+		if prov, err = e.recordProvider(ctx, p, r); err != nil {
 			return nil, err
 		}
 		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: r.RefreshToken, Audience: aud})
-		if err != nil {
-			return nil, err
+		var partial *auth.PartialTokenError
+		if errors.As(err, &partial) && t == nil {
+			t = partial.Tokens
 		}
-		if t.IDToken != "" {
-			id, err := prov.VerifyIDToken(ctx, t.IDToken, auth.VerifyOptions{})
-			if err != nil {
-				return nil, fmt.Errorf("refreshed ID token: %w", err)
-			}
-			if id.Subject != r.Subject {
-				return nil, fmt.Errorf("refreshed ID token is for another account (%s, not %s)", id.Subject, r.Subject)
-			}
-		}
-		return t, nil
+		return t, err
 	}
+	verify := func(ctx context.Context, r *tokencache.Record, t *auth.Tokens) error {
+		if t.IDToken == "" || prov == nil {
+			return nil
+		}
+		id, err := prov.VerifyIDToken(ctx, t.IDToken, auth.VerifyOptions{})
+		if err != nil {
+			return fmt.Errorf("refreshed ID token: %w", err)
+		}
+		if id.Subject != r.Subject {
+			return fmt.Errorf("refreshed ID token is for another account (%s, not %s)", id.Subject, r.Subject)
+		}
+		return nil
+	}
+	return refresh, verify
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
@@ -110,4 +111,4 @@ func cell(s string) string {
 }
 
 // claimMeaning says what a claim means, for the table's last column.
-func claimMeaning(name string) string { return tui.ClaimMeaning(name) }
+func claimMeaning(name string) string { return auth.ClaimMeaning(name) }

@@ -52,12 +52,12 @@ func (a *app) printSignedOut(out []session.SignedOut) {
 			fmt.Fprintf(w, "! Revocation failed (%s); deleted the session here anyway.\n", safeText(s.RevokeErr.Error()))
 		}
 		switch {
-		case s.EndSessionErr != nil && s.EndSessionURL == "":
-			fmt.Fprintf(w, "! %s\n", safeText(s.EndSessionErr.Error()))
+		case errors.Is(s.EndSessionErr, auth.ErrNoEndSession):
+			fmt.Fprintf(w, "! %s has no end-session endpoint: the browser stays signed in there; sign out on the provider's own pages.\n", tenant)
 		case s.EndSessionErr != nil:
-			fmt.Fprintf(w, "Open this URL to end the browser session:\n  %s\n", safeText(s.EndSessionURL))
-		case s.EndSessionURL != "":
-			fmt.Fprintln(w, "✓ Opened the provider's end-session page")
+			fmt.Fprintf(w, "! Could not end the browser session: %s\n", safeText(s.EndSessionErr.Error()))
+		case s.EndSession:
+			fmt.Fprintln(w, "✓ Asked the provider to end the browser session (id_token_hint sent by POST, never in a URL)")
 		}
 		fmt.Fprintf(w, "✓ Signed out %s from %s\n", safeText(s.Account), tenant)
 	}
