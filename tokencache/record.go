@@ -73,10 +73,12 @@ func NewRecord(res *auth.Result, clientID, alias string, now time.Time) *Record 
 	id := res.Identity
 	r := &Record{
 		Version: recordVersion, Key: RecordKey(id.Issuer, clientID, id.Subject),
-		Tenant: auth.TrimIssuer(id.Issuer), ClientID: clientID, Subject: id.Subject, Account: id.Display(),
+		Tenant: id.Issuer, ClientID: clientID, Subject: id.Subject, Account: id.Display(),
 	}
-	if a := auth.TrimIssuer(alias); a != r.Tenant {
-		r.Alias = a
+	// Tenant is the issuer exactly as the provider writes it (a trailing
+	// "/" included): refreshes discover it, and discovery compares exactly.
+	if auth.TrimIssuer(alias) != auth.TrimIssuer(r.Tenant) {
+		r.Alias = alias
 	}
 	r.Put(res.Audience, res.Tokens, now)
 	return r
