@@ -13,8 +13,14 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// StepDeviceCode tells the user where to go and which code to enter.
-const StepDeviceCode StepKind = 100
+// Device flow steps. StepDeviceCode tells the user where to go and which
+// code to enter; StepDeviceApproved says the code was approved (the poll
+// got tokens); StepTokensIssued follows with the token endpoint as Detail.
+const (
+	StepDeviceCode     StepKind = 100
+	StepDeviceApproved StepKind = 101
+	StepTokensIssued   StepKind = 102
+)
 
 // DeviceOptions shape a device-authorization sign-in (RFC 8628), for
 // machines where no browser can reach a loopback listener.
@@ -66,7 +72,7 @@ func (p *Provider) DeviceLogin(ctx context.Context, o DeviceOptions) (*Result, e
 	}
 	deadline := time.Now().Add(time.Duration(max(da.ExpiresIn, 60)) * time.Second)
 	progress(Step{Kind: StepDeviceCode, URL: verify, Detail: da.UserCode, Deadline: deadline})
-	if o.OpenBrowser != nil {
+	if o.OpenBrowser != nil && CheckBrowserURL(verify) == nil {
 		o.OpenBrowser(verify)
 	}
 	aud := Audience{}
@@ -77,7 +83,8 @@ func (p *Provider) DeviceLogin(ctx context.Context, o DeviceOptions) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	progress(Step{Kind: StepExchange, Detail: p.Metadata.TokenEndpoint})
+	progress(Step{Kind: StepDeviceApproved, Detail: "Device code approved"})
+	progress(Step{Kind: StepTokensIssued, Detail: p.Metadata.TokenEndpoint})
 	if tokens.IDToken == "" {
 		return nil, errors.New("the provider sent no ID token: include the openid scope")
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -37,10 +38,23 @@ type LoginOptions struct {
 	RedirectPort int    // 0 picks a free port
 	Timeout      time.Duration
 
-	// OpenBrowser opens the URL. Nil means OpenBrowser of this package. Its
-	// failure is reported as a step, not as an error: the URL is shown too.
+	// OpenBrowser opens the URL. Nil means OpenBrowserWith(BrowserCommand,
+	// url). Its failure is reported as a step, not as an error: the URL is
+	// shown too. Whatever opens it, the URL has passed CheckBrowserURL.
 	OpenBrowser func(url string) error
-	// Progress is told of each step as it happens. May be nil.
+	// BrowserCommand, when set and OpenBrowser is nil, is the browser to
+	// run: a command line, the URL appended as one argument (no shell).
+	// It beats $BROWSER, which beats the system opener.
+	BrowserCommand string
+	// Paste, when set, is read line by line for the redirect URL (or just
+	// the code) pasted by a person whose browser cannot reach the loopback
+	// (SSH). A paste or the redirect, whichever comes first, is used; a bad
+	// paste is reported as StepPasteRejected and the wait goes on. Login
+	// does not close it, and a read still blocked when Login returns is
+	// left to finish on its own.
+	Paste io.Reader
+	// Progress is told of each step as it happens, one call at a time.
+	// May be nil.
 	Progress func(Step)
 }
 
@@ -58,12 +72,22 @@ const (
 	StepVerified
 )
 
+// StepPasteRejected says a pasted line was not usable; Detail is one line
+// saying why. The wait goes on.
+const StepPasteRejected StepKind = 110
+
 // Step is one progress event. URL is set for StepBrowser and
 // StepBrowserFailed; Detail is a short human text.
 type Step struct {
 	Kind   StepKind
 	Detail string
 	URL    string
+	// Cached is set on StepDiscovery when the provider's metadata came
+	// from the disk cache.
+	Cached bool
+	// Paste is set on StepWaiting when a pasted redirect URL or code is
+	// accepted too: the front end should offer the paste prompt.
+	Paste bool
 	// Deadline is when StepWaiting gives up.
 	Deadline time.Time
 	// Identity is set for StepVerified.
@@ -78,84 +102,139 @@ type Result struct {
 	Audience Audience
 }
 
-// Login runs the interactive authorization-code flow with PKCE S256: bind
-// the loopback, open the browser, wait for exactly one callback, exchange
-// the code as a public client, verify the ID token (nonce included).
+// flow is one interactive sign-in in progress.
+type flow struct {
+	lb                     *Loopback
+	conf                   *oauth2.Config
+	state, nonce, verifier string
+	authURL                string
+}
+
+// Login runs the interactive authorization-code flow with PKCE S256: check
+// that a cached provider still answers, bind the loopback, open the
+// browser, wait for exactly one callback (or a paste), exchange the code as
+// a public client, verify the ID token (nonce included), and only then
+// answer the browser with the outcome.
 func (p *Provider) Login(ctx context.Context, o LoginOptions) (*Result, error) {
-	progress := o.Progress
-	if progress == nil {
-		progress = func(Step) {}
-	}
-	progress(Step{Kind: StepDiscovery, Detail: p.Metadata.Issuer})
+	progress := newProgress(o.Progress)
+	defer progress.stop()
+	progress.send(Step{Kind: StepDiscovery, Detail: p.Metadata.Issuer, Cached: p.FromCache})
 	if len(p.Metadata.CodeChallengeMethods) > 0 && !slices.Contains(p.Metadata.CodeChallengeMethods, "S256") {
 		return nil, errors.New("the provider does not support PKCE S256; latch will not sign in without it")
 	}
-	state, nonce := randomString(), randomString()
-	verifier := oauth2.GenerateVerifier()
-	check := CallbackCheck{State: state}
-	if p.Metadata.ISSParameterSupported {
-		check.Issuer = p.Metadata.Issuer
-		if p.Metadata.IsMultiTenant() {
-			// The iss names the user's tenant, unknown until the token
-			// arrives; the ID token's issuer is checked against tid instead.
-			check.Issuer = ""
+	if err := CheckBrowserURL(p.Metadata.AuthorizationEndpoint); err != nil {
+		return nil, fmt.Errorf("the provider's authorization endpoint: %w", err)
+	}
+	if p.FromCache {
+		if err := p.probe(ctx); err != nil {
+			return nil, err
 		}
 	}
+	f, err := p.startFlow(o)
+	if err != nil {
+		return nil, err
+	}
+	defer f.lb.Close()
+	progress.send(Step{Kind: StepListener, Detail: f.lb.Addr})
+	openIn(o, f.authURL, progress)
+	cb, err := f.wait(ctx, o, progress)
+	if err != nil {
+		return nil, err
+	}
+	detail := f.lb.RedirectURI
+	if cb.source == fromPaste {
+		detail = "pasted into the terminal"
+	}
+	progress.send(Step{Kind: StepCallback, Detail: detail})
+	res, err := p.finish(ctx, f, o, cb.code, progress)
+	if err != nil {
+		f.lb.respond(failedPage(err))
+		return nil, err
+	}
+	f.lb.respond(signedInPage(res.Identity))
+	return res, nil
+}
+
+func (p *Provider) startFlow(o LoginOptions) (*flow, error) {
+	f := &flow{state: randomString(), nonce: randomString(), verifier: oauth2.GenerateVerifier()}
+	check := CallbackCheck{State: f.state, Issuer: p.Metadata.Issuer, RequireIssuer: p.Metadata.ISSParameterSupported}
 	lb, err := Listen(o.RedirectHost, o.RedirectPort, check)
 	if err != nil {
 		return nil, err
 	}
-	defer lb.Close()
-	progress(Step{Kind: StepListener, Detail: lb.Addr})
-
-	conf := p.oauth2Config(lb.RedirectURI, o.scopes())
-	authURL, err := p.authCodeURL(conf, o, state, nonce, verifier)
+	f.lb = lb
+	f.conf = p.oauth2Config(lb.RedirectURI, o.scopes())
+	if f.authURL, err = p.authCodeURL(f.conf, o, f.state, f.nonce, f.verifier); err == nil {
+		err = CheckBrowserURL(f.authURL)
+	}
 	if err != nil {
+		lb.Close()
 		return nil, err
 	}
+	return f, nil
+}
+
+// openIn opens the browser; a failure is a step, since the URL is shown too.
+func openIn(o LoginOptions, authURL string, progress *progress) {
 	open := o.OpenBrowser
 	if open == nil {
-		open = OpenBrowser
+		open = func(u string) error { return OpenBrowserWith(o.BrowserCommand, u) }
 	}
 	if err := open(authURL); err != nil {
-		progress(Step{Kind: StepBrowserFailed, URL: authURL, Detail: err.Error()})
+		progress.send(Step{Kind: StepBrowserFailed, URL: authURL, Detail: err.Error()})
 	} else {
-		progress(Step{Kind: StepBrowser, URL: authURL})
+		progress.send(Step{Kind: StepBrowser, URL: authURL})
 	}
+}
+
+// wait waits for the redirect, or a paste when o.Paste is set.
+func (f *flow) wait(ctx context.Context, o LoginOptions, progress *progress) (callbackResult, error) {
 	timeout := o.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	progress(Step{Kind: StepWaiting, Deadline: time.Now().Add(timeout)})
-	code, err := lb.Wait(ctx, timeout)
-	if err != nil {
-		return nil, err
+	progress.send(Step{Kind: StepWaiting, Deadline: time.Now().Add(timeout), Paste: o.Paste != nil})
+	if o.Paste != nil {
+		go readPastes(o.Paste, func(line string) bool {
+			err := f.lb.offerPaste(line)
+			if err != nil {
+				progress.send(Step{Kind: StepPasteRejected, Detail: err.Error()})
+			}
+			return err != nil && !progress.stopped()
+		})
 	}
-	progress(Step{Kind: StepCallback, Detail: lb.RedirectURI})
+	cb, err := f.lb.wait(ctx, timeout)
+	if err == nil {
+		err = cb.err
+	}
+	return cb, err
+}
 
+// finish exchanges the code and verifies the ID token.
+func (p *Provider) finish(ctx context.Context, f *flow, o LoginOptions, code string, progress *progress) (*Result, error) {
 	aud := Audience{}
-	exchangeOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
+	exchangeOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(f.verifier)}
 	if len(o.Resources) > 0 {
 		aud.Resource = o.Resources[0]
 		exchangeOpts = append(exchangeOpts, oauth2.SetAuthURLParam("resource", aud.Resource))
 	}
-	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, p.Config.client()), code, exchangeOpts...)
+	tok, err := f.conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, p.Config.client()), code, exchangeOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("exchanging the code: %w", err)
 	}
 	tokens := fromOAuth2(tok)
-	progress(Step{Kind: StepExchange, Detail: p.Metadata.TokenEndpoint})
+	progress.send(Step{Kind: StepExchange, Detail: p.Metadata.TokenEndpoint})
 	if tokens.IDToken == "" {
 		return nil, errors.New("the provider sent no ID token: include the openid scope")
 	}
-	id, err := p.VerifyIDToken(ctx, tokens.IDToken, VerifyOptions{Nonce: nonce})
+	id, err := p.VerifyIDToken(ctx, tokens.IDToken, VerifyOptions{Nonce: f.nonce})
 	if err != nil {
 		return nil, err
 	}
 	if o.TenantID != "" && id.TenantID != "" && id.TenantID != o.TenantID {
 		return nil, fmt.Errorf("signed in to tenant %s, not the requested %s", id.TenantID, o.TenantID)
 	}
-	progress(Step{Kind: StepVerified, Identity: id, Detail: fmt.Sprintf("%s kid %s", id.Algorithm, id.KeyID)})
+	progress.send(Step{Kind: StepVerified, Identity: id, Detail: fmt.Sprintf("%s kid %s", id.Algorithm, id.KeyID)})
 	return &Result{Tokens: tokens, Identity: id, Audience: aud}, nil
 }
 

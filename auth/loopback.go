@@ -2,31 +2,27 @@ package auth
 
 import (
 	"context"
-	"crypto/subtle"
-	_ "embed"
 	"errors"
 	"fmt"
-	"html"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
 
-//go:embed callback.html
-var callbackHTML string
+// DefaultHold is how long the browser's callback request is held open
+// while latch exchanges the code and verifies the ID token, so the page can
+// tell the truth. After it the page says to look at the terminal.
+const DefaultHold = 60 * time.Second
 
-// callbackCSP lets the page show its own inline style and nothing else.
-const callbackCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+// ErrSignInTimeout means no usable redirect (or paste) came back in time.
+var ErrSignInTimeout = errors.New("no sign-in came back in time")
 
-// ErrStateMismatch means the redirect did not come from the sign-in latch started.
-var ErrStateMismatch = errors.New("the browser returned a sign-in latch did not start (state mismatch): run the sign-in again")
-
-// Loopback is the redirect listener: one callback, then it shuts down.
+// Loopback is the redirect listener (RFC 8252). Exactly one request, at the
+// exact callback path, with this sign-in's state and addressed to the
+// loopback itself, is acted on; every other request is refused and the
+// wait goes on.
 type Loopback struct {
 	// RedirectURI is built from the address actually bound.
 	RedirectURI string
@@ -35,25 +31,43 @@ type Loopback struct {
 
 	srv     *http.Server
 	lns     []net.Listener
+	rules   callbackRules
+	hold    time.Duration
 	results chan callbackResult
-	once    sync.Once
-	expect  CallbackCheck
+
+	mu        sync.Mutex
+	taken     bool
+	outcome   chan page
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // CallbackCheck is what a callback must carry to be acted on.
 type CallbackCheck struct {
 	State string
-	// Issuer, when set, must equal the iss parameter (RFC 9207).
+	// Issuer, when set, must equal an iss parameter whenever the redirect
+	// carries one (RFC 9207). A multi-tenant template ("{tenantid}")
+	// matches with any tenant id put in.
 	Issuer string
+	// RequireIssuer refuses a redirect without iss (discovery advertised
+	// authorization_response_iss_parameter_supported).
+	RequireIssuer bool
 }
 
+// Where a callback came from.
+const (
+	fromRedirect = "redirect"
+	fromPaste    = "paste"
+)
+
 type callbackResult struct {
-	code string
-	err  error
+	code, source string
+	err          error
 }
 
 // Listen binds the loopback redirect listener. host is 127.0.0.1 (default),
-// localhost (bound on 127.0.0.1) or [::1]; port 0 picks a free one.
+// localhost (bound on 127.0.0.1, and ::1 when there is one) or [::1]; port
+// 0 picks a free one.
 func Listen(host string, port int, check CallbackCheck) (*Loopback, error) {
 	if host == "" {
 		host = DefaultRedirectHost
@@ -68,14 +82,17 @@ func Listen(host string, port int, check CallbackCheck) (*Loopback, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(trimBrackets(bindHost), strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("cannot listen for the redirect on %s port %d (%w): pick another with --redirect-port", host, port, err)
+		return nil, fmt.Errorf("cannot listen for the redirect on %s port %d: %w", host, port, err)
 	}
 	bound := ln.Addr().(*net.TCPAddr).Port
 	l := &Loopback{
 		RedirectURI: "http://" + net.JoinHostPort(trimBrackets(host), strconv.Itoa(bound)) + CallbackPath,
 		Addr:        ln.Addr().String(),
+		rules:       newCallbackRules(check, bound),
+		hold:        DefaultHold,
 		results:     make(chan callbackResult, 1),
-		expect:      check,
+		outcome:     make(chan page, 1),
+		closed:      make(chan struct{}),
 		lns:         []net.Listener{ln},
 	}
 	// A browser may resolve localhost to ::1 first: listen there too, on
@@ -85,7 +102,13 @@ func Listen(host string, port int, check CallbackCheck) (*Loopback, error) {
 			l.lns = append(l.lns, ln6)
 		}
 	}
-	l.srv = &http.Server{Handler: http.HandlerFunc(l.serve), ReadHeaderTimeout: 10 * time.Second}
+	l.srv = &http.Server{
+		Handler:           http.HandlerFunc(l.serve),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 	for _, ln := range l.lns {
 		go l.srv.Serve(ln)
 	}
@@ -99,123 +122,138 @@ func trimBrackets(h string) string {
 	return h
 }
 
-// Wait blocks until the callback arrives, ctx ends, or timeout passes, then
-// shuts the listener down so the port is free when it returns.
+// Wait blocks until a callback is acted on, ctx ends, or timeout passes.
+// On an error it shuts the listener down so the port is free when it
+// returns; on a code the browser's request is held until Close (or the
+// sign-in's outcome, inside Login), so call Close when done.
 func (l *Loopback) Wait(ctx context.Context, timeout time.Duration) (string, error) {
+	r, err := l.wait(ctx, timeout)
+	if err == nil {
+		err = r.err
+	}
+	if err != nil {
+		l.Close()
+		return "", err
+	}
+	return r.code, nil
+}
+
+func (l *Loopback) wait(ctx context.Context, timeout time.Duration) (callbackResult, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
-	defer l.Close()
 	select {
 	case r := <-l.results:
-		return r.code, r.err
+		return r, nil
 	case <-t.C:
-		return "", fmt.Errorf("no sign-in came back within %s: run the sign-in again (or raise --timeout)", timeout)
+		return callbackResult{}, fmt.Errorf("%w (waited %s): run the sign-in again, or allow it more time", ErrSignInTimeout, timeout)
 	case <-ctx.Done():
-		return "", cancelledError{ctx.Err()}
+		return callbackResult{}, cancelledError{ctx.Err()}
 	}
 }
 
-// Close stops the listener, giving an answer in flight a moment to finish.
+// Close releases a held browser request (its page then says to look at the
+// terminal) and stops the listener, giving answers in flight a moment to
+// finish. It is safe to call more than once.
 func (l *Loopback) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if l.srv.Shutdown(ctx) != nil {
-		l.srv.Close()
+	l.closeOnce.Do(func() {
+		close(l.closed)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if l.srv.Shutdown(ctx) != nil {
+			l.srv.Close()
+		}
+		// Serve may not have started yet, in which case Shutdown does not
+		// know the listeners: close them here so the port is free on return.
+		for _, ln := range l.lns {
+			ln.Close()
+		}
+	})
+}
+
+// take claims the one callback this sign-in acts on; false when another
+// (a redirect or a paste) already has it.
+func (l *Loopback) take(r callbackResult) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.taken {
+		return false
 	}
-	// Serve may not have started yet, in which case Shutdown does not know
-	// the listeners: close them here so the port is free on return.
-	for _, ln := range l.lns {
-		ln.Close()
+	l.taken = true
+	l.results <- r
+	return true
+}
+
+// offerPaste acts on a pasted redirect URL or code like on a request. A
+// paste that is refused returns an error wrapping ErrBadPaste and the wait
+// goes on.
+func (l *Loopback) offerPaste(line string) error {
+	v := l.rules.judgePaste(line)
+	if v.status != 0 {
+		if v.reason == "" {
+			return nil
+		}
+		return fmt.Errorf("%w: %s", ErrBadPaste, v.reason)
+	}
+	if !l.take(callbackResult{code: v.code, err: v.err, source: fromPaste}) {
+		return fmt.Errorf("%w: the sign-in already came back", ErrBadPaste)
+	}
+	return nil
+}
+
+// respond gives the held browser request its page. Only the first call counts.
+func (l *Loopback) respond(p page) {
+	select {
+	case l.outcome <- p:
+	default:
 	}
 }
 
 func (l *Loopback) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != CallbackPath {
-		http.NotFound(w, r)
+	v := l.rules.judgeRequest(r.Method, r.Host, r.RequestURI, r.URL)
+	if v.status != 0 {
+		if v.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", http.MethodGet)
+		}
+		writePage(w, v.status, refusedPage(v.reason))
 		return
 	}
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !l.take(callbackResult{code: v.code, err: v.err, source: fromRedirect}) {
+		writePage(w, http.StatusConflict, pageHandled)
 		return
 	}
-	acted := false
-	l.once.Do(func() {
-		acted = true
-		code, err := l.check(r.URL.Query())
-		l.results <- callbackResult{code: code, err: err}
-		if err != nil {
-			writePage(w, http.StatusBadRequest, page{Title: "Sign-in failed", Message: Explain(err), Detail: errDetail(err)})
-			return
+	if v.err != nil {
+		writePage(w, http.StatusBadRequest, failedPage(v.err))
+		return
+	}
+	p := l.awaitOutcome()
+	status := http.StatusOK
+	if !p.OK && p != pageSeeTerminal {
+		status = http.StatusBadRequest
+	}
+	writePage(w, status, p)
+}
+
+// awaitOutcome holds the browser's request until the sign-in has an
+// outcome, the listener closes, or the hold time passes.
+func (l *Loopback) awaitOutcome() page {
+	t := time.NewTimer(l.hold)
+	defer t.Stop()
+	select {
+	case p := <-l.outcome:
+		return p
+	case <-l.closed:
+		select {
+		case p := <-l.outcome:
+			return p
+		default:
+			return pageSeeTerminal
 		}
-		writePage(w, http.StatusOK, page{OK: true, Title: "Signed in", Message: "latch has your sign-in."})
-	})
-	if !acted {
-		writePage(w, http.StatusConflict, page{Title: "Already handled", Message: "This sign-in was already completed or refused."})
+	case <-t.C:
+		return pageSeeTerminal
 	}
-}
-
-// check applies the callback checks in order: state, iss, error, code.
-func (l *Loopback) check(q url.Values) (string, error) {
-	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.expect.State)) != 1 {
-		return "", ErrStateMismatch
-	}
-	if l.expect.Issuer != "" && q.Get("iss") != l.expect.Issuer {
-		return "", fmt.Errorf("the redirect names issuer %q, not %q (RFC 9207 mix-up defence): run the sign-in again", q.Get("iss"), l.expect.Issuer)
-	}
-	if e := q.Get("error"); e != "" {
-		return "", &ProviderError{Code: e, Description: q.Get("error_description"), URI: q.Get("error_uri")}
-	}
-	code := q.Get("code")
-	if code == "" {
-		return "", errors.New("the redirect carried neither a code nor an error: run the sign-in again")
-	}
-	return code, nil
-}
-
-type page struct {
-	OK                     bool
-	Title, Message, Detail string
-}
-
-func writePage(w http.ResponseWriter, status int, p page) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", callbackCSP)
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	io.WriteString(w, p.render())
-}
-
-// render fills the page; every value is HTML-escaped (the provider's error
-// description included). html/template is not used: its init would cost
-// every latch start, latch token included.
-func (p page) render() string {
-	class, detail := "fail", ""
-	if p.OK {
-		class = "ok"
-	}
-	if p.Detail != "" {
-		detail = "<p><code>" + html.EscapeString(p.Detail) + "</code></p>"
-	}
-	return strings.NewReplacer("{{title}}", html.EscapeString(p.Title), "{{class}}", class,
-		"{{message}}", html.EscapeString(p.Message), "{{detail}}", detail).Replace(callbackHTML)
-}
-
-func errDetail(err error) string {
-	var pe *ProviderError
-	if errors.As(err, &pe) {
-		if pe.Description != "" {
-			return pe.Code + ": " + pe.Description
-		}
-		return pe.Code
-	}
-	return ""
 }
 
 // cancelledError says the sign-in was cancelled and unwraps to ctx.Err().
