@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -71,14 +70,6 @@ func CheckBrowserURL(raw string) error {
 		return fmt.Errorf("%w: refusing plain http to %s", ErrUnsafeBrowserURL, u.Hostname())
 	}
 	return fmt.Errorf("%w: refusing a %s: URL", ErrUnsafeBrowserURL, u.Scheme)
-}
-
-func isLoopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
 }
 
 // OpenBrowser opens url in the user's browser: the $BROWSER command if set,

@@ -19,10 +19,6 @@ const (
 // ErrStateMismatch means the redirect did not come from the sign-in latch started.
 var ErrStateMismatch = errors.New("the browser returned a sign-in latch did not start (state mismatch)")
 
-// ErrIssuerMismatch means the redirect named another issuer than the one
-// the sign-in went to (RFC 9207 mix-up defence), or none where the provider
-// promised one.
-var ErrIssuerMismatch = errors.New("the redirect does not come from this provider (RFC 9207 iss check)")
 
 // ErrNoCode means the redirect had the right state but neither a code nor an error.
 var ErrNoCode = errors.New("the redirect carried neither a code nor an error")
@@ -119,11 +115,11 @@ func (c callbackRules) checkIssuer(q url.Values) error {
 	iss, ok := q["iss"]
 	switch {
 	case !ok && c.requireIssuer:
-		return fmt.Errorf("%w: the provider promised an iss parameter and the redirect has none", ErrIssuerMismatch)
+		return fmt.Errorf("%w: the provider promised an iss parameter (RFC 9207) and the redirect has none", ErrIssuerMismatch)
 	case !ok || c.issuer == "":
 		return nil
 	case !issuerMatches(c.issuer, iss[0]):
-		return fmt.Errorf("%w: the redirect names issuer %q, not %q", ErrIssuerMismatch, iss[0], c.issuer)
+		return fmt.Errorf("%w: the redirect names issuer %q, not %q (RFC 9207 mix-up defence)", ErrIssuerMismatch, iss[0], c.issuer)
 	}
 	return nil
 }

@@ -42,8 +42,9 @@ func TrimIssuer(s string) string { return strings.TrimSuffix(s, "/") }
 // Errors of discovery, for errors.Is.
 var (
 	ErrNoIssuer = errors.New("no issuer")
-	// ErrIssuerMismatch: the discovery document names another issuer.
-	ErrIssuerMismatch = errors.New("the discovery document names another issuer")
+	// ErrIssuerMismatch: a discovery document, a redirect (RFC 9207 iss) or
+	// a token names another issuer than the one configured.
+	ErrIssuerMismatch = errors.New("issuer mismatch")
 	// ErrInvalidDiscovery: the discovery document is unreadable or lacks
 	// a required endpoint.
 	ErrInvalidDiscovery = errors.New("the provider's discovery document is not usable")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,12 @@ type SignInOptions struct {
 	Device bool
 	// NoBrowser prints the URL without opening a browser.
 	NoBrowser bool
+	// BrowserCommand opens the URL (the profile's browser_command when
+	// empty; then $BROWSER, then the system opener).
+	BrowserCommand string
+	// Paste, when set, is read for a pasted redirect URL or code, alongside
+	// the loopback listener (SSH sessions).
+	Paste io.Reader
 	// Progress is told of each step. May be nil.
 	Progress func(auth.Step)
 }
@@ -89,10 +96,7 @@ func (e *Engine) authorize(ctx context.Context, prov *auth.Provider, p *Profile,
 		scopes = withScope(scopes, "urn:logto:scope:organizations")
 	}
 	resources := orDefault(o.Resources, p.Resources)
-	open := e.OpenBrowser
-	if open == nil {
-		open = auth.OpenBrowser
-	}
+	open := e.opener(firstSet(o.BrowserCommand, p.BrowserCommand))
 	if o.NoBrowser {
 		open = func(string) error { return errors.New("not opening a browser, as asked") }
 	}
@@ -108,8 +112,17 @@ func (e *Engine) authorize(ctx context.Context, prov *auth.Provider, p *Profile,
 		LoginHint: o.LoginHint, FirstScreen: o.FirstScreen, DirectSignIn: o.DirectSignIn,
 		Identifier: o.Identifier, UILocales: o.UILocales, TenantID: o.TenantID,
 		RedirectHost: firstSet(o.RedirectHost, p.RedirectHost), RedirectPort: port,
-		Timeout: o.Timeout, OpenBrowser: open, Progress: o.Progress,
+		Timeout: o.Timeout, OpenBrowser: open, Progress: o.Progress, Paste: o.Paste,
 	})
+}
+
+// opener opens URLs in the browser: the engine's own when set (tests, the
+// demo), else the command, $BROWSER or the system opener.
+func (e *Engine) opener(command string) func(string) error {
+	if e.OpenBrowser != nil {
+		return e.OpenBrowser
+	}
+	return func(u string) error { return auth.OpenBrowserWith(command, u) }
 }
 
 // nameFromUserinfo asks userinfo for a name when the ID token carries

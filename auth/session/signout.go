@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
 )
 
@@ -119,11 +118,7 @@ func (e *Engine) revoke(ctx context.Context, p *Profile, rec *tokencache.Record,
 		}
 	}
 	if endSession {
-		open := e.OpenBrowser
-		if open == nil {
-			open = auth.OpenBrowser
-		}
 		s.EndSession = true
-		s.EndSessionErr = prov.OpenEndSession(ctx, rec.IDToken, open)
+		s.EndSessionErr = prov.OpenEndSession(ctx, rec.IDToken, e.opener(p.BrowserCommand))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 func (a *app) loginCommand() *cobra.Command {
 	var o session.SignInOptions
+	var paste bool
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in in the browser and store the tokens",
@@ -19,7 +20,14 @@ func (a *app) loginCommand() *cobra.Command {
   latch login --tenant acme --direct-sign-in sso:entra-connector --login-hint ada@contoso.com
   latch login --tenant acme --resource https://api.acme.dev`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.login(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// In a terminal, a redirect URL pasted from a browser on another
+			// machine (SSH) is accepted alongside the loopback redirect.
+			if paste || a.stdinIsTerminal() {
+				o.Paste = a.in
+			}
+			return a.login(cmd.Context(), o)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.Scopes, "scope", nil, "scopes (default: openid profile email offline_access)")
@@ -37,6 +45,8 @@ func (a *app) loginCommand() *cobra.Command {
 	fl.StringArrayVar(&o.Orgs, "org", nil, "Logto organization to get a token for (adds urn:logto:scope:organizations); repeatable")
 	fl.BoolVar(&o.Device, "device", false, "device code flow (RFC 8628): approve on another device, no loopback needed")
 	fl.StringVar(&o.TenantID, "tenant-id", "", "multi-tenant profiles (Entra /common): sign in to this directory")
+	fl.StringVar(&o.BrowserCommand, "browser-command", "", "command that opens the sign-in URL (default: the profile's browser_command, $BROWSER, then the system's)")
+	fl.BoolVar(&paste, "paste", false, "read a pasted redirect URL (or code) from stdin even when it is not a terminal")
 	return cmd
 }
 
@@ -62,7 +72,11 @@ func (a *app) printStep(s auth.Step) {
 	detail, url := safeText(s.Detail), safeText(s.URL)
 	switch s.Kind {
 	case auth.StepDiscovery:
-		fmt.Fprintf(w, "✓ Discovery: %s\n", detail)
+		if s.Cached {
+			fmt.Fprintf(w, "✓ Discovery (cached): %s\n", detail)
+		} else {
+			fmt.Fprintf(w, "✓ Discovery: %s\n", detail)
+		}
 	case auth.StepListener:
 		fmt.Fprintf(w, "✓ Listening for the redirect on %s\n", detail)
 	case auth.StepBrowser:
@@ -71,6 +85,15 @@ func (a *app) printStep(s auth.Step) {
 		fmt.Fprintf(w, "! Could not open a browser (%s). Open this URL to sign in:\n  %s\n", detail, url)
 	case auth.StepWaiting:
 		fmt.Fprintf(w, "… Waiting for the sign-in (until %s, Ctrl-C cancels)\n", s.Deadline.Format("15:04:05"))
+		if s.Paste {
+			fmt.Fprintln(w, "  If the browser is on another machine, paste the address it ends on (http://127.0.0.1:…/callback?…) here and press Enter.")
+		}
+	case auth.StepPasteRejected:
+		fmt.Fprintf(w, "! That paste was not used: %s. Paste the whole address again, or wait for the redirect.\n", detail)
+	case auth.StepDeviceApproved:
+		fmt.Fprintln(w, "✓ Device code approved")
+	case auth.StepTokensIssued:
+		fmt.Fprintln(w, "✓ Tokens issued")
 	case auth.StepDeviceCode:
 		fmt.Fprintf(w, "! On any device, open\n  %s\n  and enter the code %s (until %s, Ctrl-C cancels)\n", url, detail, s.Deadline.Format("15:04:05"))
 	case auth.StepCallback:

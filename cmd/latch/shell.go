@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 
@@ -15,7 +14,7 @@ import (
 // confirm asks a yes/no question on stderr and reads the answer from stdin;
 // with no terminal to ask, the answer is no.
 func (a *app) confirm(question string) bool {
-	if f, ok := a.in.(*os.File); !ok || !isTerminalFd(f.Fd()) {
+	if !a.stdinIsTerminal() {
 		return false
 	}
 	fmt.Fprint(a.stderr, question)

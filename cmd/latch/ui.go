@@ -12,6 +12,12 @@ func isTerminal() bool { return isTerminalFd(os.Stdin.Fd()) && isTerminalFd(os.S
 
 func isTerminalFd(fd uintptr) bool { return term.IsTerminal(fd) }
 
+// stdinIsTerminal is true when the command's stdin is a terminal.
+func (a *app) stdinIsTerminal() bool {
+	f, ok := a.in.(*os.File)
+	return ok && isTerminalFd(f.Fd())
+}
+
 // ui opens the terminal UI on the config's tenants, at the session the
 // flags chose.
 func (a *app) ui(ctx context.Context) error {
