@@ -15,10 +15,10 @@ func TestOnlyTheCommandsNeededAreBuilt(t *testing.T) {
 		{nil, 0},
 		{[]string{"--version"}, 0},
 		{[]string{"token", "-t", "acme"}, 1},
-		{[]string{"token", "--help"}, 9},
-		{[]string{"--help"}, 9},
-		{[]string{"-t", "acme", "status"}, 9},
-		{[]string{"completion", "bash"}, 9},
+		{[]string{"token", "--help"}, 10},
+		{[]string{"--help"}, 10},
+		{[]string{"-t", "acme", "status"}, 10},
+		{[]string{"completion", "bash"}, 10},
 	} {
 		if got := len(a.commands(tt.args)); got != tt.want {
 			t.Errorf("%v built %d commands, want %d", tt.args, got, tt.want)
