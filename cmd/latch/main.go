@@ -115,7 +115,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"login", a.loginCommand}, {"token", a.tokenCommand}, {"claims", a.claimsCommand},
 		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
 		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
-		{"inspect", a.inspectCommand},
+		{"inspect", a.inspectCommand}, {"kubeconfig", a.kubeconfigCommand},
 	}
 	help, positional := false, false
 	for _, arg := range args {
