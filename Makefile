@@ -11,7 +11,7 @@ test: deps
 	$(MAKE) test-plugins
 
 # Test-only modules (their own go.mod, under testdata): latch as kubectl's
-# exec credential plugin (client-go) and as git's credential helper.
+# exec credential plugin, run by client-go.
 PLUGIN_TESTS := cmd/latch/testdata/kubeexec
 
 test-plugins: deps

@@ -35,6 +35,9 @@ type Profile struct {
 	CAFile         string   `toml:"ca_file,omitempty"`
 	AllowedTenants []string `toml:"allowed_tenants,omitempty"`
 	Store          string   `toml:"store,omitempty"`
+	// GitHosts are the hosts (host or host:port) latch git-credential
+	// answers for with this profile's access token.
+	GitHosts []string `toml:"git_hosts,omitempty"`
 
 	// Name is the profile's name (the table key), not stored.
 	Name string `toml:"-"`

@@ -116,6 +116,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
 		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
 		{"inspect", a.inspectCommand}, {"kubeconfig", a.kubeconfigCommand},
+		{"git-credential", a.gitCredentialCommand},
 	}
 	help, positional := false, false
 	for _, arg := range args {
