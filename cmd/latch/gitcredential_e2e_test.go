@@ -131,4 +131,3 @@ func writeConfig(t *testing.T, u *user, toml string) {
 		t.Fatal(err)
 	}
 }
-
