@@ -77,7 +77,6 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "latch",
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
-		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -89,6 +88,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 			return a.ui(cmd.Context())
 		},
 	}
+	setVersion(root, args)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.flags.tenant, "tenant", "t", "", "tenant profile from the config file")
 	pf.StringVar(&a.flags.issuer, "issuer", "", "issuer URL (defines a profile without a config file)")
@@ -116,7 +116,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
 		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
 		{"inspect", a.inspectCommand}, {"kubeconfig", a.kubeconfigCommand},
-		{"git-credential", a.gitCredentialCommand},
+		{"git-credential", a.gitCredentialCommand}, {"version", a.versionCommand},
 	}
 	help, positional := false, false
 	for _, arg := range args {

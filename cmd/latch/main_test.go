@@ -15,10 +15,10 @@ func TestOnlyTheCommandsNeededAreBuilt(t *testing.T) {
 		{nil, 0},
 		{[]string{"--version"}, 0},
 		{[]string{"token", "-t", "acme"}, 1},
-		{[]string{"token", "--help"}, 12},
-		{[]string{"--help"}, 12},
-		{[]string{"-t", "acme", "status"}, 12},
-		{[]string{"completion", "bash"}, 12},
+		{[]string{"token", "--help"}, 13},
+		{[]string{"--help"}, 13},
+		{[]string{"-t", "acme", "status"}, 13},
+		{[]string{"completion", "bash"}, 13},
 	} {
 		if got := len(a.commands(tt.args)); got != tt.want {
 			t.Errorf("%v built %d commands, want %d", tt.args, got, tt.want)
