@@ -117,6 +117,7 @@ func (a *app) commands(args []string) []*cobra.Command {
 		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
 		{"inspect", a.inspectCommand}, {"kubeconfig", a.kubeconfigCommand},
 		{"git-credential", a.gitCredentialCommand}, {"version", a.versionCommand},
+		{"docs", a.docsCommand},
 	}
 	help, positional := false, false
 	for _, arg := range args {
