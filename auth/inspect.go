@@ -23,7 +23,7 @@ const MaxTokenSize = 64 << 10
 // Errors Inspect returns when a token cannot even be decoded.
 var (
 	ErrNotJWT        = errors.New("not a JWT: expected header.payload.signature in base64url")
-	ErrTokenTooLarge = fmt.Errorf("token is larger than %d bytes", MaxTokenSize)
+	ErrTokenTooLarge = errors.New("token is larger than 64 KiB")
 )
 
 // Reasons a decoded token is reported as not verified (Inspection.VerifyError).

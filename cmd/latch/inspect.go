@@ -19,15 +19,26 @@ import (
 // inspectTimeout bounds the discovery and key requests of one inspect.
 const inspectTimeout = 15 * time.Second
 
-// headerMeanings say what the JOSE header fields mean.
-var headerMeanings = map[string]string{
-	"alg": "signature algorithm",
-	"kid": "id of the issuer's key that signed it",
-	"typ": "token type",
-	"cty": "content type",
-	"x5t": "thumbprint of the signing certificate",
-	"jku": "key set URL the token names (never fetched)",
-	"x5u": "certificate URL the token names (never fetched)",
+// headerMeaning says what a JOSE header field means (a switch, not a map:
+// no work at start-up for commands that never inspect).
+func headerMeaning(name string) string {
+	switch name {
+	case "alg":
+		return "signature algorithm"
+	case "kid":
+		return "id of the issuer's key that signed it"
+	case "typ":
+		return "token type"
+	case "cty":
+		return "content type"
+	case "x5t":
+		return "thumbprint of the signing certificate"
+	case "jku":
+		return "key set URL the token names (never fetched)"
+	case "x5u":
+		return "certificate URL the token names (never fetched)"
+	}
+	return ""
 }
 
 func (a *app) inspectCommand() *cobra.Command {
@@ -139,7 +150,7 @@ func inspectJSON(in *auth.Inspection) map[string]any {
 func writeInspection(w io.Writer, in *auth.Inspection, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Header")
-	writeFields(tw, in.Header, now, func(n string) string { return headerMeanings[n] })
+	writeFields(tw, in.Header, now, headerMeaning)
 	fmt.Fprintln(tw, "Claims")
 	writeFields(tw, in.Claims, now, tui.ClaimMeaning)
 	if err := tw.Flush(); err != nil {

@@ -26,8 +26,14 @@ func (a *app) kubeconfigCommand() *cobra.Command {
   kubectl config set-context dev --cluster dev --user latch-acme`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := a.profile(); err != nil {
+			p, err := a.profile()
+			if err != nil {
 				return err
+			}
+			if a.flags.tenant == "" && a.flags.issuer == "" {
+				// Pin the default profile: kubectl must not follow a
+				// later change of the default to another identity.
+				a.flags.tenant = p.Name
 			}
 			if user == "" {
 				user = a.kubeUserName()

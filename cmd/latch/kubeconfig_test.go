@@ -125,3 +125,37 @@ users:
 		t.Error("merged into a file whose top level is a list")
 	}
 }
+
+// With no flags the config's default profile is named in the entry, so
+// kubectl keeps the identity it was set up with when the default changes.
+func TestKubeconfigPinsTheDefaultProfile(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("default = \"acme\"\n[tenants.acme]\nissuer = \"https://acme.logto.app/oidc\"\nclient_id = \"c1\"\n[tenants.other]\nissuer = \"https://other.logto.app/oidc\"\nclient_id = \"c2\"\n"), 0o600)
+	t.Setenv("LATCH_CONFIG", cfg)
+	out, errText, code := runLatch(t, "", "kubeconfig")
+	var got kubeFile
+	if code != 0 || yaml.Unmarshal([]byte(out), &got) != nil || len(got.Users) != 1 {
+		t.Fatalf("exit %d: %s %s", code, out, errText)
+	}
+	if u := got.Users[0]; u.Name != "latch-acme" || !reflect.DeepEqual(u.User.Exec.Args, []string{"token", "-o", "exec-credential", "--tenant", "acme"}) {
+		t.Errorf("entry %+v", u)
+	}
+}
+
+func TestExecInfoDecidesWhetherLatchMayOpenABrowser(t *testing.T) {
+	for _, tt := range []struct {
+		info string
+		want bool
+	}{
+		{"", true},
+		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":true}}`, true},
+		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}`, false},
+		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{}}`, false},
+		{`not json`, false},
+		{`{"spec":{"interactive":true},"pad":"` + strings.Repeat("x", maxExecInfo) + `"}`, false},
+	} {
+		if got := execInteractive(tt.info); got != tt.want {
+			t.Errorf("execInteractive(%.60q) = %v, want %v", tt.info, got, tt.want)
+		}
+	}
+}
