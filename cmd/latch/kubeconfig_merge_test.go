@@ -23,7 +23,7 @@ func TestMergeUserYAMLLayouts(t *testing.T) {
 		keep  []string // text that must survive
 	}{
 		"kubectl style, replace in the middle": {
-			old: "apiVersion: v1\nclusters:\n- cluster:\n    server: https://x\n  name: x\n# people\nusers:\n- name: admin\n  user:\n    token: keep-me\n- name: latch-acme\n  user:\n    token: stale\n\n# after\n- name: z\n  user:\n    exec:\n      env:\n      - name: latch-acme\n        value: c\ncurrent-context: x\n",
+			old:   "apiVersion: v1\nclusters:\n- cluster:\n    server: https://x\n  name: x\n# people\nusers:\n- name: admin\n  user:\n    token: keep-me\n- name: latch-acme\n  user:\n    token: stale\n\n# after\n- name: z\n  user:\n    exec:\n      env:\n      - name: latch-acme\n        value: c\ncurrent-context: x\n",
 			users: []string{"admin", mergeName, "z"}, keep: []string{"# people\n", "# after\n", "token: keep-me", "      - name: latch-acme\n        value: c\ncurrent-context: x\n"},
 		},
 		"indented items, append": {
