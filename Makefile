@@ -1,6 +1,6 @@
 # make test: every suite, the real-component ones included (oidc-provider,
 # gnome-keyring in a private D-Bus session). make bench: whole-command timings.
-.PHONY: test bench deps
+.PHONY: test test-plugins bench deps
 
 OP := auth/testdata/op
 
@@ -8,6 +8,16 @@ test: deps
 	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above" && false)
 	go vet ./...
 	./.ci/with-keyring go test -count=1 ./...
+	$(MAKE) test-plugins
+
+# Test-only modules (their own go.mod, under testdata): latch as kubectl's
+# exec credential plugin, run by client-go.
+PLUGIN_TESTS := cmd/latch/testdata/kubeexec
+
+test-plugins: deps
+	for m in $(PLUGIN_TESTS); do \
+		(cd $$m && go vet ./... && $(CURDIR)/.ci/with-keyring go test -count=1 ./...) || exit 1; \
+	done
 
 deps:
 	@if [ ! -d $(OP)/node_modules/oidc-provider ] && command -v npm >/dev/null; then \

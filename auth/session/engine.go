@@ -230,6 +230,11 @@ func (e *Engine) authConfig(p *Profile, issuer string) (*auth.Config, error) {
 	}, nil
 }
 
+// AuthConfig is the auth.Config of a profile (its HTTP client, CA bundle,
+// audience parameter and discovery cache), for callers that talk to the
+// provider themselves (inspect).
+func (e *Engine) AuthConfig(p *Profile) (*auth.Config, error) { return e.authConfig(p, "") }
+
 // discover finds the provider of a profile, or of another issuer of it.
 func (e *Engine) discover(ctx context.Context, p *Profile, issuer string) (*auth.Provider, error) {
 	cfg, err := e.authConfig(p, issuer)

@@ -22,6 +22,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// version is set by the build (-ldflags "-X main.version=..."); otherwise
+// the module version from the build info is shown.
+var version = "dev"
+
 // Exit codes, one table for every command.
 const (
 	exitOK             = 0
@@ -78,7 +82,6 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "latch",
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
-		Version:       versionString(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -90,7 +93,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 			return a.ui(cmd.Context())
 		},
 	}
-	root.SetVersionTemplate("latch {{.Version}}\n")
+	setVersion(root, args)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.sel.Tenant, "tenant", "t", "", "tenant profile from the config file (default: LATCH_TENANT, then latch tenant use)")
 	pf.StringVar(&a.sel.Issuer, "issuer", "", "issuer URL (defines a profile without a config file)")
@@ -147,7 +150,9 @@ func (a *app) builders() []builder {
 		{"login", a.loginCommand}, {"token", a.tokenCommand}, {"claims", a.claimsCommand},
 		{"status", a.statusCommand}, {"logout", a.logoutCommand}, {"tenant", a.tenantCommand},
 		{"demo", a.demoCommand}, {"cache", a.cacheCommand}, {"orgs", a.orgsCommand},
-		{"version", a.versionCommand},
+		{"inspect", a.inspectCommand}, {"kubeconfig", a.kubeconfigCommand},
+		{"git-credential", a.gitCredentialCommand}, {"version", a.versionCommand},
+		{"docs", a.docsCommand},
 	}
 }
 

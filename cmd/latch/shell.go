@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"github.com/latchdev/latch/auth/session"
@@ -95,47 +94,4 @@ func (a *app) fromStatus(pick func(session.Status) []string) []string {
 		}
 	}
 	return out
-}
-
-// versionString is the module version and VCS revision from the build.
-func versionString() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	var rev, dirty string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" && !strings.Contains(v, rev) {
-		v += " (" + rev + dirty + ")"
-	}
-	return v
-}
-
-func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use: "version", Short: "The version and revision latch was built from", Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			if a.json() {
-				return writeJSON(a.stdout, map[string]string{"version": versionString()})
-			}
-			_, err := fmt.Fprintf(a.stdout, "latch %s\n", versionString())
-			return err
-		},
-	}
 }

@@ -11,6 +11,8 @@ import (
 
 type tokenFlags struct {
 	session.TokenOptions
+	// access: with -o exec-credential, the access token, not the ID token.
+	access bool
 }
 
 func (a *app) tokenCommand() *cobra.Command {
@@ -20,9 +22,16 @@ func (a *app) tokenCommand() *cobra.Command {
 		Short: "Print a valid access token, refreshing silently (exit 2: sign-in required)",
 		Example: `  curl -H "Authorization: Bearer $(latch token --tenant acme)" https://api.acme.dev
   latch token --tenant acme --resource https://api.acme.dev
-  latch token --tenant acme --id-token`,
+  latch token --tenant acme --id-token
+  latch token --tenant acme -o exec-credential   # for kubectl, see latch kubeconfig`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.token(cmd.Context(), f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.output == execCredentialOutput {
+				return a.execCredential(cmd.Context(), f)
+			}
+			return a.token(cmd.Context(), f)
+		},
+		Annotations: map[string]string{"outputs": "text,json," + execCredentialOutput},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.IDToken, "id-token", false, "print the ID token instead")
@@ -30,6 +39,7 @@ func (a *app) tokenCommand() *cobra.Command {
 	fl.StringVar(&f.Org, "org", "", "organization the access token is for")
 	fl.DurationVar(&f.MinTTL, "min-ttl", time.Minute, "refresh when the token expires sooner than this")
 	fl.BoolVar(&f.ForceRefresh, "force-refresh", false, "refresh even if the cached token is still valid")
+	fl.BoolVar(&f.access, "access", false, "with -o exec-credential: the access token instead of the ID token")
 	return cmd
 }
 
