@@ -167,7 +167,7 @@ func press(s string) tea.Msg {
 func screenText(m Model) string { return ansi.Strip(m.View().Content) }
 
 func TestScreensGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := newModel(newFake(), size[0], size[1])
 			t.Run("tenants", func(t *testing.T) { golden.RequireEqual(t, screenText(m)) })
