@@ -246,7 +246,7 @@ func TestEscCancelsARunningSignIn(t *testing.T) {
 	if m.signin.running() || !strings.Contains(m.signin.err, "cancelled") {
 		t.Fatalf("after esc: running %v, err %q", m.signin.running(), m.signin.err)
 	}
-	if !strings.Contains(screenText(m), "r retries") {
+	if !strings.Contains(screenText(m), "Press r") {
 		t.Error("the error screen does not offer a retry")
 	}
 }

@@ -85,7 +85,8 @@ func (m Model) viewCache() (string, span) {
 		if !e.Expires.IsZero() {
 			exp = Relative(e.Expires, now)
 		}
-		line := fmt.Sprintf("%s  %s  %5dB  %d chunk(s)  %s", pad(truncate(sanitize(e.Account), 24), 24), pad(truncate(sanitize(e.Tenant), 30), 30), e.Size, max(1, e.Chunks), exp)
+		tw := max(10, min(30, m.width-59)) // what account, size, chunks and expiry leave
+		line := fmt.Sprintf("%s  %s  %5dB  %d chunk(s)  %s", pad(truncate(sanitize(e.Account), 24), 24), pad(truncate(sanitize(e.Tenant), tw), tw), e.Size, max(1, e.Chunks), exp)
 		if i != c.cursor {
 			b.WriteString("  " + truncate(line, m.width-2) + "\n")
 			continue

@@ -96,6 +96,9 @@ func (m *Model) updateSignIn(msg tea.Msg) tea.Cmd {
 		s.stop()
 		if msg.err != nil {
 			s.err = describe(msg.err)
+			if !strings.Contains(s.err, "Press ") {
+				s.err += " Press r to try again."
+			}
 			return nil
 		}
 		s.key = msg.session.Key
@@ -278,7 +281,7 @@ func (m Model) viewPickerAndError(b *strings.Builder, enter string) span {
 	}
 	if s.err != "" {
 		focus.from = lines(b)
-		b.WriteString("\n" + m.st.Err.Render(wrap(s.err, m.width)) + "\n" + m.st.Dim.Render(wrap("r retries, esc goes back to the tenants.", m.width)) + "\n")
+		b.WriteString("\n" + m.st.Err.Render(wrap(s.err, m.width)) + "\n" + m.st.Dim.Render(wrap("esc goes back to the tenants.", m.width)) + "\n")
 		focus.to = lines(b) - 1
 	}
 	return focus

@@ -223,6 +223,9 @@ func (m Model) viewTenants() (string, span) {
 		}
 		b.WriteString(m.tenantRow(tn, i == t.cursor, now) + "\n")
 		if i == t.cursor {
+			if tn.Account != "" && m.narrow() {
+				b.WriteString(truncate("    "+sanitize(tn.Account), m.width) + "\n")
+			}
 			detail := "    " + sanitize(tn.Issuer)
 			if tn.Store != "" {
 				detail += " · " + sanitize(tn.Store)
@@ -249,8 +252,8 @@ func (m Model) tenantRow(tn Tenant, selected bool, now time.Time) string {
 		cursor, name = m.st.Selected.Render("> "), m.st.Selected.Render(name)
 	}
 	line := fmt.Sprintf("%s%s  %s", cursor, pad(name, 12), pad(m.stateBadge(tn), 24))
-	if tn.Account != "" {
-		w := max(10, m.width-54)
+	if tn.Account != "" && !m.narrow() {
+		w := m.width - 53 // the columns around it and an expiry of 9 cells
 		line += "  " + pad(truncate(sanitize(tn.Account), w), w)
 	}
 	if !tn.Expires.IsZero() {
@@ -290,3 +293,7 @@ func (m Model) viewForm() string {
 	b.WriteString("\n" + m.st.Dim.Render("Register http://127.0.0.1/callback as the app's redirect URI.") + "\n")
 	return b.String()
 }
+
+// narrow is a terminal too narrow for the account column: the account
+// moves to the selected tenant's detail line.
+func (m Model) narrow() bool { return m.width < 72 }
