@@ -55,6 +55,9 @@ func (m Model) viewHelp() string {
 	for i, l := range lines {
 		lines[i] = truncate(l, m.width)
 	}
+	if top > 0 {
+		lines[0] = "↑ more"
+	}
 	return strings.Join(lines, "\n")
 }
 

@@ -68,11 +68,11 @@ func (m Model) urlRow() (row int, u string, ok bool) {
 	rows := urlRows(u, m.width)
 	frame := strings.Split(ansi.Strip(m.View().Content), "\n")
 	for i := 0; i+len(rows) < len(frame) && i+len(rows) < m.height; i++ {
-		if frame[i] != rows[0] {
+		if strings.TrimRight(frame[i], " ") != rows[0] {
 			continue
 		}
 		for j, r := range rows {
-			if frame[i+j] != r {
+			if strings.TrimRight(frame[i+j], " ") != r {
 				return 0, "", false
 			}
 		}

@@ -1,0 +1,235 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/latchdev/latch/auth"
+)
+
+// While help is open, keys that act on the screen behind it do nothing.
+func TestHelpIsModal(t *testing.T) {
+	f := newFake()
+	m := send(newModel(f, 80, 24), press("tab")) // session
+	m = send(m, press("?"))
+	before := screenText(m)
+	for _, k := range []string{"o", "y", "x", "d", "enter", "tab", "r", "t", "c", "l", "a", "D", "v"} {
+		next, cmd := m.Update(press(k))
+		m = next.(Model)
+		if cmd != nil {
+			t.Errorf("%s behind help returned a command", k)
+		}
+	}
+	if f.signOuts != 0 || m.screen != screenSession || m.session.confirm || !m.showHelp {
+		t.Fatalf("keys reached the screen behind help: sign-outs %d, screen %d, confirm %v, help %v", f.signOuts, m.screen, m.session.confirm, m.showHelp)
+	}
+	if screenText(m) != before {
+		t.Errorf("the screen changed under help:\n%s", screenText(m))
+	}
+	// q closes help and does not quit.
+	next, cmd := m.Update(press("q"))
+	if m = next.(Model); m.showHelp || cmd != nil {
+		t.Fatalf("q in help: help %v, command %v", m.showHelp, cmd != nil)
+	}
+	for _, k := range []string{"esc", "?"} {
+		if m = send(send(m, press("?")), press(k)); m.showHelp {
+			t.Errorf("%s did not close help", k)
+		}
+	}
+	if m = send(m, press("o")); !m.session.confirm {
+		t.Error("o does not work once help is closed")
+	}
+}
+
+func TestHelpScrollsOnASmallTerminal(t *testing.T) {
+	m := send(newModel(newFake(), 60, 15), press("?"))
+	s := screenText(m)
+	if !strings.Contains(s, "↓ more") || strings.Contains(s, "quit") && !strings.Contains(lastLine(s), "quit") {
+		t.Fatalf("help at 60x15 does not say there is more:\n%s", s)
+	}
+	for range 20 {
+		m = send(m, press("down"))
+	}
+	if s = screenText(m); !strings.Contains(s, "q          quit") || !strings.Contains(s, "↑ more") {
+		t.Fatalf("help did not scroll to its end:\n%s", s)
+	}
+}
+
+func lastLine(s string) string {
+	ls := strings.Split(strings.TrimRight(s, "\n "), "\n")
+	return ls[len(ls)-1]
+}
+
+// The footer shortens labels, then drops the least important keys, and
+// never drops ? and q.
+func TestFooterKeepsHelpAndQuit(t *testing.T) {
+	for _, w := range []int{40, 60, 80, 200} {
+		for _, s := range []screen{screenTenants, screenSession, screenClaims, screenCache} {
+			m := newModel(newFake(), w, 24)
+			m.screen = s
+			foot := lastLine(screenText(m))
+			if !strings.Contains(foot, "? help") || !strings.Contains(foot, "q quit") || len([]rune(strings.TrimRight(foot, " "))) > w {
+				t.Errorf("%d wide, screen %d: footer %q", w, s, foot)
+			}
+		}
+	}
+	m := newModel(newFake(), 200, 24)
+	if foot := lastLine(screenText(m)); !strings.Contains(foot, "enter sign in / open") || !strings.Contains(foot, "↓/j down") {
+		t.Errorf("a wide footer does not show every key in full: %q", foot)
+	}
+	m = newModel(newFake(), 60, 24)
+	if foot := lastLine(screenText(m)); !strings.Contains(foot, "enter open") || !strings.Contains(foot, "D device") {
+		t.Errorf("a 60-wide footer does not keep the important keys, shortened: %q", foot)
+	}
+}
+
+// hostile is a provider and a config that try to drive the terminal.
+type hostile struct{ *fakeBackend }
+
+const (
+	osc52   = "\x1b]52;c;cm0gLXJmIH4K\x07"
+	csiMove = "\x1b[2J\x1b[1;1H"
+	fakeRow = "\n  sub                 admin"
+)
+
+func (hostile) Tenants(context.Context) ([]Tenant, error) {
+	return []Tenant{{Name: "acme" + csiMove, Issuer: "https://acme" + osc52, State: Broken, Err: "bad" + fakeRow}}, nil
+}
+func (h hostile) Session(ctx context.Context, t string) (*Session, error) {
+	s, _ := h.fakeBackend.Session(ctx, t)
+	s.Name, s.Email = "Ada"+osc52, "ada@acme.dev"+fakeRow
+	return s, nil
+}
+func (h hostile) Claims(ctx context.Context, t string) (*Claims, error) {
+	c, _ := h.fakeBackend.Claims(ctx, t)
+	c.ID.Identity.Claims = map[string]any{"name": "Ada" + osc52, "nickname" + csiMove: "x", "email": "ada@acme.dev" + fakeRow}
+	c.ID.Payload = `{"name": "Ada` + osc52 + `"}`
+	return c, nil
+}
+
+func TestHostileValuesCannotDriveTheTerminal(t *testing.T) {
+	m := newModel(hostile{newFake()}, 100, 30)
+	views := map[string]Model{"tenants": m}
+	views["session"] = send(m, press("tab"))
+	views["claims"] = send(views["session"], press("tab"))
+	views["raw"] = send(views["claims"], press("v"))
+	for name, v := range views {
+		content := v.View().Content
+		for _, bad := range []string{"\x1b]52", "\x1b[2J", "\x1b[1;1H", "\x07"} {
+			if strings.Contains(content, bad) {
+				t.Errorf("%s: %q reached the terminal", name, bad)
+			}
+		}
+		for _, line := range strings.Split(screenText(v), "\n") {
+			if strings.HasPrefix(line, "  sub") && strings.Contains(line, "admin") {
+				t.Errorf("%s: a newline in a value forged a row: %q", name, line)
+			}
+		}
+	}
+	if s := screenText(views["claims"]); !strings.Contains(s, `ada@acme.dev\n  sub`) {
+		t.Errorf("the newline is not shown escaped in its cell:\n%s", s)
+	}
+}
+
+// On a small terminal the selected row stays on screen.
+func TestSelectionStaysInView(t *testing.T) {
+	f := newFake()
+	f.tenants = nil
+	for i := range 30 {
+		f.tenants = append(f.tenants, Tenant{Name: fmt.Sprintf("t%02d", i), Issuer: fmt.Sprintf("https://t%02d.example", i)})
+	}
+	m := newModel(f, 60, 15)
+	for range 25 {
+		m = send(m, press("down"))
+	}
+	s := screenText(m)
+	if !strings.Contains(s, "> t25") || !strings.Contains(s, "https://t25.example") || !strings.Contains(s, "↑ more") {
+		t.Fatalf("the selected tenant scrolled off:\n%s", s)
+	}
+	if !strings.Contains(lastLine(s), "q quit") {
+		t.Errorf("the footer went off screen:\n%s", s)
+	}
+}
+
+// The sign-in URL is drawn in rows of exactly the width, and then written
+// once in one piece over them, so the terminal joins the rows.
+func TestSignInURLIsWrittenWhole(t *testing.T) {
+	f := newFake()
+	f.block = true
+	m := startSignIn(send(send(newModel(f, 40, 15), press("down")), press("down")), "enter", func(m Model) bool { return m.signin.url != "" })
+	defer m.signin.cancel()
+	url := m.signin.url
+	s := screenText(m)
+	if !strings.Contains(strings.ReplaceAll(s, "\n", ""), url) {
+		t.Fatalf("the URL is not on screen whole:\n%s", s)
+	}
+	var echoed string
+	for range 2 { // the first tick sees the URL drawn, the next writes it
+		next, cmd := m.Update(tickMsg(time.Now()))
+		m = next.(Model)
+		echoed = rawWritten(cmd)
+	}
+	if !strings.Contains(echoed, url) || strings.Contains(echoed, "\n") {
+		t.Fatalf("the URL was not written in one piece: %q", echoed)
+	}
+	if _, cmd := m.Update(tickMsg(time.Now())); rawWritten(cmd) != "" {
+		t.Error("the URL is written again though nothing moved it")
+	}
+}
+
+// rawWritten is what a command writes to the terminal raw, skipping
+// timers.
+func rawWritten(cmd tea.Cmd) string {
+	if cmd == nil {
+		return ""
+	}
+	got := make(chan tea.Msg, 1)
+	go func() { got <- cmd() }()
+	select {
+	case msg := <-got:
+		switch msg := msg.(type) {
+		case tea.RawMsg:
+			return fmt.Sprint(msg.Msg)
+		case tea.BatchMsg:
+			out := ""
+			for _, c := range msg {
+				out += rawWritten(c)
+			}
+			return out
+		}
+	case <-time.After(100 * time.Millisecond):
+	}
+	return ""
+}
+
+func TestCopySaysSentNotCopied(t *testing.T) {
+	m := send(newModel(newFake(), 80, 24), press("tab"))
+	m = send(m, copyMsg{"at-secret", "Access token"})
+	if !strings.Contains(m.flash, "Access token sent to the terminal clipboard (OSC 52)") || strings.Contains(strings.ToLower(m.flash), "copied") {
+		t.Errorf("t says %q", m.flash)
+	}
+	m = newModel(newFake(), 80, 24)
+	m.inTmux = true
+	m = send(m, copyMsg{"x", "Claim sub"})
+	if !strings.Contains(m.flash, "set-clipboard") {
+		t.Errorf("inside tmux, copy does not say what tmux needs: %q", m.flash)
+	}
+}
+
+func TestCachedStepsSaySo(t *testing.T) {
+	m := newModel(newFake(), 100, 30)
+	m.screen = screenSignIn
+	m.signin = signinModel{tenant: "acme", steps: map[auth.StepKind]auth.Step{
+		auth.StepDiscovery: {Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc (cached)"},
+		auth.StepListener:  {Kind: auth.StepListener, Detail: "127.0.0.1:40117"},
+	}}
+	s := screenText(m)
+	if !strings.Contains(s, "https://acme.logto.app/oidc (cached)") || strings.Count(s, "(cached)") != 1 {
+		t.Errorf("a cached step does not say so, once:\n%s", s)
+	}
+}
