@@ -219,6 +219,7 @@ func (m Model) viewSignIn() (string, span) {
 		focus = m.viewURL(&b)
 		if _, ok := m.opts.Backend.(UserPicker); ok {
 			b.WriteString(truncate(m.st.Key.Render("p")+" picks a demo user right here.", m.width) + "\n")
+			focus.to++
 		}
 	}
 	if f := m.viewPickerAndError(&b, "signs in"); f != (span{}) {
