@@ -278,7 +278,11 @@ func (m Model) header() string {
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	out := truncate(left+strings.Repeat(" ", gap)+right, m.width)
 	if m.opts.Hint != "" {
-		out += "\n" + m.st.Dim.Render(truncate(m.opts.Hint, m.width))
+		hint := truncate(m.opts.Hint, m.width)
+		if m.height >= 20 {
+			hint = wrap(m.opts.Hint, m.width)
+		}
+		out += "\n" + m.st.Dim.Render(hint)
 	}
 	return out + "\n"
 }

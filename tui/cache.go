@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 type cacheModel struct {
@@ -85,14 +86,16 @@ func (m Model) viewCache() (string, span) {
 		if !e.Expires.IsZero() {
 			exp = Relative(e.Expires, now)
 		}
-		tw := max(10, min(30, m.width-59)) // what account, size, chunks and expiry leave
-		line := fmt.Sprintf("%s  %s  %5dB  %d chunk(s)  %s", pad(truncate(sanitize(e.Account), 24), 24), pad(truncate(sanitize(e.Tenant), tw), tw), e.Size, max(1, e.Chunks), exp)
+		line := m.cacheRow(e, exp)
 		if i != c.cursor {
 			b.WriteString("  " + truncate(line, m.width-2) + "\n")
 			continue
 		}
 		focus.from = lines(&b)
 		b.WriteString(m.st.Selected.Render("> "+truncate(line, m.width-2)) + "\n")
+		if m.narrow() {
+			b.WriteString(m.st.Dim.Render("  iss  "+truncate(sanitize(e.Tenant), m.width-7)) + "\n")
+		}
 		b.WriteString(m.st.Dim.Render("  key  "+truncate(sanitize(e.Key), m.width-7)) + "\n")
 		if len(e.Audiences) > 0 {
 			b.WriteString(m.st.Dim.Render("  aud  "+truncate(sanitize(strings.Join(e.Audiences, ", ")), m.width-7)) + "\n")
@@ -106,6 +109,19 @@ func (m Model) viewCache() (string, span) {
 		focus.to = lines(&b) - 1
 	}
 	return b.String(), focus
+}
+
+// cacheRow is one entry of the list: account, tenant, size, chunks and
+// expiry; a narrow terminal leaves the tenant to the detail lines.
+func (m Model) cacheRow(e CacheEntry, exp string) string {
+	rest := fmt.Sprintf("%5dB  %d chunk(s)  %s", e.Size, max(1, e.Chunks), exp)
+	if m.narrow() {
+		aw := max(8, m.width-2-2-lipgloss.Width(rest))
+		return pad(truncate(sanitize(e.Account), aw), aw) + "  " + rest
+	}
+	aw := min(32, (m.width-35)/2)
+	tw := min(40, m.width-35-aw)
+	return pad(truncate(sanitize(e.Account), aw), aw) + "  " + pad(truncate(sanitize(e.Tenant), tw), tw) + "  " + rest
 }
 
 // viewExplain says which key a token lookup for the tenant in focus uses

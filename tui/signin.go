@@ -192,6 +192,11 @@ func (m Model) viewSignIn() (string, span) {
 				st, ok = f, true
 			}
 		}
+		// A short terminal keeps the line that moves and any warning: the
+		// URL below needs the room.
+		if m.height < 20 && o.kind != auth.StepWaiting && st.Kind != auth.StepBrowserFailed {
+			continue
+		}
 		mark, detail := m.st.Dim.Render("·"), ""
 		if ok {
 			mark = m.st.OK.Render("✓")
@@ -231,7 +236,7 @@ func (m Model) viewSignIn() (string, span) {
 // stepLine is one step of a sign-in: mark, label, detail. The label column
 // narrows on a narrow terminal.
 func (m Model) stepLine(b *strings.Builder, mark, label, detail string) {
-	lw := min(31, max(12, m.width/2-6))
+	lw := min(31, max(12, m.width-30))
 	b.WriteString(truncate(fmt.Sprintf(" %s %s  %s", mark, pad(truncate(label, lw), lw), m.st.Dim.Render(truncate(detail, max(1, m.width-lw-5)))), m.width) + "\n")
 }
 
