@@ -233,3 +233,23 @@ func TestCachedStepsSaySo(t *testing.T) {
 		t.Errorf("a cached step does not say so, once:\n%s", s)
 	}
 }
+
+func TestSignInURLIsAHyperlinkOnlyWhenTheTerminalTakesThem(t *testing.T) {
+	f := newFake()
+	f.block = true
+	m := startSignIn(send(send(newModel(f, 100, 30), press("down")), press("down")), "enter", func(m Model) bool { return m.signin.url != "" })
+	defer m.signin.cancel()
+	link := "\x1b]8;;" + m.signin.url
+	if strings.Contains(m.View().Content, "\x1b]8;") {
+		t.Error("a hyperlink was drawn for a terminal not known to take them")
+	}
+	m.links = true
+	if !strings.Contains(m.View().Content, link) {
+		t.Errorf("no hyperlink to the URL:\n%q", m.View().Content)
+	}
+	next, _ := m.Update(tickMsg(time.Now()))
+	_, cmd := next.Update(tickMsg(time.Now()))
+	if raw := rawWritten(cmd); !strings.Contains(raw, link) {
+		t.Errorf("the URL written whole is not a hyperlink: %q", raw)
+	}
+}
