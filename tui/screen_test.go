@@ -159,9 +159,7 @@ func TestSelectionStaysInView(t *testing.T) {
 // The sign-in URL is drawn in rows of exactly the width, and then written
 // once in one piece over them, so the terminal joins the rows.
 func TestSignInURLIsWrittenWhole(t *testing.T) {
-	f := newFake()
-	f.block = true
-	m := startSignIn(send(send(newModel(f, 40, 15), press("down")), press("down")), "enter", func(m Model) bool { return m.signin.url != "" })
+	m := waitingSignIn(40, 15)
 	defer m.signin.cancel()
 	url := m.signin.url
 	s := screenText(m)
@@ -235,9 +233,7 @@ func TestCachedStepsSaySo(t *testing.T) {
 }
 
 func TestSignInURLIsAHyperlinkOnlyWhenTheTerminalTakesThem(t *testing.T) {
-	f := newFake()
-	f.block = true
-	m := startSignIn(send(send(newModel(f, 100, 30), press("down")), press("down")), "enter", func(m Model) bool { return m.signin.url != "" })
+	m := waitingSignIn(100, 30)
 	defer m.signin.cancel()
 	link := "\x1b]8;;" + m.signin.url
 	if strings.Contains(m.View().Content, "\x1b]8;") {
@@ -252,4 +248,12 @@ func TestSignInURLIsAHyperlinkOnlyWhenTheTerminalTakesThem(t *testing.T) {
 	if raw := rawWritten(cmd); !strings.Contains(raw, link) {
 		t.Errorf("the URL written whole is not a hyperlink: %q", raw)
 	}
+}
+
+// waitingSignIn is a w×h UI whose sign-in waits for a browser nobody uses.
+func waitingSignIn(w, h int) Model {
+	f := newFake()
+	f.block = true
+	m := send(send(newModel(f, w, h), press("down")), press("down"))
+	return startSignIn(m, "enter", func(m Model) bool { return m.signin.url != "" })
 }
