@@ -121,6 +121,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, handled := m.globalKey(msg); handled {
 			return m, cmd
 		}
+	case tea.PasteMsg:
+		if m.showHelp {
+			return m, nil
+		}
 	}
 	return m.updateScreens(msg)
 }
@@ -147,6 +151,8 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, m.keys.SignIn) && (m.screen != screenClaims || m.claims.c == nil) && !m.signin.running() && m.focus != "":
 		return m.startSignIn(m.focus, false), true
+	case key.Matches(msg, m.keys.Device) && m.screen != screenTenants && !m.signin.running() && m.focus != "":
+		return m.startSignIn(m.focus, true), true
 	case key.Matches(msg, m.keys.Reload) && (m.screen == screenTenants || m.screen == screenClaims || m.screen == screenCache):
 		return m.show(m.screen), true
 	case key.Matches(msg, m.keys.Next), key.Matches(msg, m.keys.Prev):
@@ -284,13 +290,31 @@ func (m Model) header() string {
 		}
 		out += "\n" + m.st.Dim.Render(hint)
 	}
+	if m.short() {
+		return out
+	}
 	return out + "\n"
+}
+
+// short is a terminal with no lines to spare for blank ones: the blank
+// lines under the header, above the footer and under titles go.
+func (m Model) short() bool { return m.height < 20 }
+
+// title is a screen's title, with a blank line under it when there is room.
+func (m Model) title(s string) string {
+	if m.short() {
+		return m.st.Bold.Render(s)
+	}
+	return m.st.Title.Render(s)
 }
 
 func (m Model) footer() string {
 	line := m.keyLine()
 	if m.flash != "" {
 		line = m.st.Warn.Render(truncate(sanitize(m.flash), m.width)) + "\n" + line
+	}
+	if m.short() {
+		return line
 	}
 	return "\n" + line
 }

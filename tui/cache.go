@@ -72,7 +72,7 @@ func (m Model) viewCache() (string, span) {
 	c := m.cache
 	var b strings.Builder
 	var focus span
-	b.WriteString(m.st.Title.Render("Cache") + "\n")
+	b.WriteString(m.title("Cache") + "\n")
 	if c.err != "" {
 		b.WriteString(m.st.Err.Render(wrap(c.err, m.width)) + "\n")
 	}

@@ -249,7 +249,7 @@ func (m Model) badge() string {
 func (m *Model) sizeRaw() {
 	v := &m.claims.view
 	v.SetWidth(m.width)
-	v.SetHeight(max(3, m.height-9))
+	v.SetHeight(max(3, m.room()-3)) // under the pane tabs, the badge and a filter
 	v.SetContent(m.rawContent())
 }
 

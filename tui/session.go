@@ -108,7 +108,7 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m Model) viewSession() string {
 	s := m.session
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("Session") + "\n")
+	b.WriteString(m.title("Session") + "\n")
 	if s.err != "" {
 		b.WriteString(m.st.Err.Render(wrap(s.err, m.width)) + "\n")
 	}

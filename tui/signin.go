@@ -184,7 +184,7 @@ func (m Model) viewSignIn() (string, span) {
 		return m.viewDeviceSignIn()
 	}
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render(truncate("Signing in to "+sanitize(s.tenant), m.width)) + "\n")
+	b.WriteString(m.title(truncate("Signing in to "+sanitize(s.tenant), m.width)) + "\n")
 	for _, o := range stepOrder {
 		st, ok := s.steps[o.kind]
 		if o.kind == auth.StepBrowser {
@@ -341,7 +341,7 @@ func cachedStep(_ auth.StepKind, detail string) (string, bool) {
 func (m Model) viewDeviceSignIn() (string, span) {
 	s := m.signin
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render(truncate("Signing in to "+sanitize(s.tenant)+" with a device code", m.width)) + "\n")
+	b.WriteString(m.title(truncate("Signing in to "+sanitize(s.tenant)+" with a device code", m.width)) + "\n")
 	line := func(done bool, label, detail string) {
 		mark := m.st.Dim.Render("·")
 		if done {

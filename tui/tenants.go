@@ -206,7 +206,7 @@ func (m Model) viewTenants() (string, span) {
 	t := m.tenants
 	var b strings.Builder
 	var focus span
-	b.WriteString(m.st.Title.Render("Tenants") + "\n")
+	b.WriteString(m.title("Tenants") + "\n")
 	if t.form != nil {
 		return b.String() + m.viewForm(), focus
 	}
@@ -279,18 +279,24 @@ func (m Model) stateBadge(t Tenant) string {
 func (m Model) viewForm() string {
 	f := m.tenants.form
 	var b strings.Builder
-	b.WriteString("Add a tenant (tab moves, enter on the last field saves, esc cancels)\n\n")
+	b.WriteString(wrap("Add a tenant (tab moves, enter on the last field saves, esc cancels)", m.width) + "\n\n")
 	for i, in := range f.inputs {
 		label := formLabels[i]
 		if i == f.focus {
 			label = m.st.Selected.Render(label)
 		}
+		if m.narrow() { // the label above its field
+			in.width = max(8, m.width-4)
+			b.WriteString(label + "\n  " + in.View(m.st) + "\n")
+			continue
+		}
+		in.width = min(44, m.width-28)
 		b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
 	}
 	if f.err != "" {
-		b.WriteString("\n" + m.st.Err.Render(f.err) + "\n")
+		b.WriteString("\n" + m.st.Err.Render(wrap(f.err, m.width)) + "\n")
 	}
-	b.WriteString("\n" + m.st.Dim.Render("Register http://127.0.0.1/callback as the app's redirect URI.") + "\n")
+	b.WriteString("\n" + m.st.Dim.Render(wrap("Register http://127.0.0.1/callback as the app's redirect URI.", m.width)) + "\n")
 	return b.String()
 }
 
