@@ -64,10 +64,16 @@ func (m Model) viewHelp() string {
 // footerKeys are the keys the footer offers: the screen's, most important
 // first, then help and quit; help's own while it is open.
 func (m Model) footerKeys() []key.Binding {
-	if m.showHelp {
-		return []key.Binding{m.keys.Up, m.keys.Down, m.keys.CloseHelp}
+	k := m.keys
+	switch {
+	case m.showHelp:
+		return []key.Binding{k.Up, k.Down, k.CloseHelp}
+	case m.screen == screenSession && m.session.s == nil:
+		return []key.Binding{k.SignIn, k.Device, k.Help, k.Quit}
+	case m.screen == screenSignIn && m.signin.done:
+		return []key.Binding{k.Retry, k.Back, k.Device, k.Help, k.Quit}
 	}
-	return m.keys.forScreen(m.screen, m.picker()).short
+	return k.forScreen(m.screen, m.picker()).short
 }
 
 // keyLine fits the footer's keys into the width: full labels, then short

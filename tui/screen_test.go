@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/tokencache"
 )
 
 // While help is open, keys that act on the screen behind it do nothing.
@@ -256,4 +257,33 @@ func waitingSignIn(w, h int) Model {
 	f.block = true
 	m := send(send(newModel(f, w, h), press("down")), press("down"))
 	return startSignIn(m, "enter", func(m Model) bool { return m.signin.url != "" })
+}
+
+// signedOutSession is a backend whose session is gone.
+type signedOutSession struct{ *fakeBackend }
+
+func (signedOutSession) Session(context.Context, string) (*Session, error) {
+	return nil, fmt.Errorf("%w: not signed in to acme (run latch login --tenant acme)", tokencache.ErrSignInRequired)
+}
+
+// The key an error names is the key that helps.
+func TestTheKeyAnErrorNamesWorks(t *testing.T) {
+	f := newFake()
+	f.block = true
+	for _, k := range []string{"l", "D"} {
+		m := send(newModel(signedOutSession{f}, 80, 24), press("tab"))
+		s := strings.Join(strings.Fields(screenText(m)), " ")
+		if !strings.Contains(s, "Press l to sign in again, or D for a device code") || strings.Contains(s, "latch login") {
+			t.Fatalf("the session error does not name the keys:\n%s", s)
+		}
+		if foot := lastLine(screenText(m)); strings.Contains(foot, "sign out") || !strings.Contains(foot, "l sign in") {
+			t.Errorf("the footer offers keys for a session that is not there: %q", foot)
+		}
+		next, cmd := m.Update(press(k))
+		m = next.(Model)
+		if m.screen != screenSignIn || m.signin.tenant != "acme" || m.signin.device != (k == "D") || cmd == nil {
+			t.Errorf("%s on the error: screen %d, tenant %q, device %v", k, m.screen, m.signin.tenant, m.signin.device)
+		}
+		m.signin.cancel()
+	}
 }
