@@ -311,7 +311,7 @@ func (m Model) title(s string) string {
 func (m Model) footer() string {
 	line := m.keyLine()
 	if m.flash != "" {
-		line = m.st.Warn.Render(truncate(sanitize(m.flash), m.width)) + "\n" + line
+		line = m.st.Warn.Render(wrap(sanitize(m.flash), m.width)) + "\n" + line
 	}
 	if m.short() {
 		return line

@@ -62,12 +62,19 @@ func (m Model) viewHelp() string {
 }
 
 // footerKeys are the keys the footer offers: the screen's, most important
-// first, then help and quit; help's own while it is open.
+// first, then help and quit; only a form's, a filter's or a question's
+// while one has the keyboard; help's own while it is open.
 func (m Model) footerKeys() []key.Binding {
 	k := m.keys
 	switch {
 	case m.showHelp:
 		return []key.Binding{k.Up, k.Down, k.CloseHelp}
+	case m.screen == screenTenants && m.tenants.form != nil:
+		return []key.Binding{k.NextField, k.Save, k.Cancel}
+	case m.screen == screenClaims && m.claims.filtering:
+		return []key.Binding{k.KeepFilter, k.Cancel}
+	case m.tenants.confirm != "" || m.cache.confirm != "" || m.session.confirm:
+		return []key.Binding{k.Yes, k.No}
 	case m.screen == screenSession && m.session.s == nil:
 		return []key.Binding{k.SignIn, k.Device, k.Help, k.Quit}
 	case m.screen == screenSignIn && m.signin.done:

@@ -14,6 +14,8 @@ type keyMap struct {
 	Filter, CopyValue, Raw            key.Binding
 	Yes, No, Pick, Device             key.Binding
 	CloseHelp, SignIn, Reload         key.Binding
+	// Keys of the add-tenant form and the claims filter, for the footer.
+	NextField, Save, Cancel, KeepFilter key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -21,33 +23,37 @@ func newKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return keyMap{
-		Next:      b([]string{"tab"}, "tab", "next screen"),
-		Prev:      b([]string{"shift+tab"}, "shift+tab", "previous screen"),
-		Up:        b([]string{"up", "k"}, "↑/k", "up"),
-		Down:      b([]string{"down", "j"}, "↓/j", "down"),
-		Left:      b([]string{"left", "h"}, "←", "previous pane"),
-		Right:     b([]string{"right", "l"}, "→", "next pane"),
-		Enter:     b([]string{"enter"}, "enter", "sign in / open"),
-		Back:      b([]string{"esc"}, "esc", "cancel / back"),
-		Help:      b([]string{"?"}, "?", "help"),
-		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Add:       b([]string{"a"}, "a", "add tenant"),
-		Delete:    b([]string{"d", "x"}, "d/x", "delete"),
-		Retry:     b([]string{"r"}, "r", "retry"),
-		Copy:      b([]string{"c"}, "c", "copy URL"),
-		Refresh:   b([]string{"r"}, "r", "refresh"),
-		SignOut:   b([]string{"o"}, "o", "sign out"),
-		CopyToken: b([]string{"t"}, "t", "copy access token"),
-		Filter:    b([]string{"/"}, "/", "filter"),
-		CopyValue: b([]string{"y"}, "y", "copy value"),
-		Raw:       b([]string{"v"}, "v", "raw JSON"),
-		Yes:       b([]string{"y"}, "y", "yes"),
-		No:        b([]string{"n", "esc"}, "n", "no"),
-		Pick:      b([]string{"p"}, "p", "pick a demo user here"),
-		Device:    b([]string{"D"}, "D", "sign in with a device code"),
-		CloseHelp: b([]string{"?", "esc", "q"}, "esc", "close help"),
-		SignIn:    b([]string{"l"}, "l", "sign in again"),
-		Reload:    b([]string{"r"}, "r", "reload (tenants, claims, cache)"),
+		Next:       b([]string{"tab"}, "tab", "next screen"),
+		Prev:       b([]string{"shift+tab"}, "shift+tab", "previous screen"),
+		Up:         b([]string{"up", "k"}, "↑/k", "up"),
+		Down:       b([]string{"down", "j"}, "↓/j", "down"),
+		Left:       b([]string{"left", "h"}, "←", "previous pane"),
+		Right:      b([]string{"right", "l"}, "→", "next pane"),
+		Enter:      b([]string{"enter"}, "enter", "sign in / open"),
+		Back:       b([]string{"esc"}, "esc", "cancel / back"),
+		Help:       b([]string{"?"}, "?", "help"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Add:        b([]string{"a"}, "a", "add tenant"),
+		Delete:     b([]string{"d", "x"}, "d/x", "delete"),
+		Retry:      b([]string{"r"}, "r", "retry"),
+		Copy:       b([]string{"c"}, "c", "copy URL"),
+		Refresh:    b([]string{"r"}, "r", "refresh"),
+		SignOut:    b([]string{"o"}, "o", "sign out"),
+		CopyToken:  b([]string{"t"}, "t", "copy access token"),
+		Filter:     b([]string{"/"}, "/", "filter"),
+		CopyValue:  b([]string{"y"}, "y", "copy value"),
+		Raw:        b([]string{"v"}, "v", "raw JSON"),
+		Yes:        b([]string{"y"}, "y", "yes"),
+		No:         b([]string{"n", "esc"}, "n", "no"),
+		Pick:       b([]string{"p"}, "p", "pick a demo user here"),
+		Device:     b([]string{"D"}, "D", "sign in with a device code"),
+		CloseHelp:  b([]string{"?", "esc", "q"}, "esc", "close help"),
+		SignIn:     b([]string{"l"}, "l", "sign in again"),
+		Reload:     b([]string{"r"}, "r", "reload (tenants, claims, cache)"),
+		NextField:  b([]string{"tab"}, "tab", "next field"),
+		Save:       b([]string{"enter"}, "enter", "next field / save"),
+		Cancel:     b([]string{"esc"}, "esc", "cancel"),
+		KeepFilter: b([]string{"enter"}, "enter", "keep filter"),
 	}
 }
 

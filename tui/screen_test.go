@@ -287,3 +287,25 @@ func TestTheKeyAnErrorNamesWorks(t *testing.T) {
 		m.signin.cancel()
 	}
 }
+
+// While a form has the keyboard, the footer offers the form's keys (q
+// types a q there), and the field being typed in stays in view.
+func TestFormFooterAndFocusOnASmallTerminal(t *testing.T) {
+	m := send(newModel(newFake(), 60, 10), press("a"))
+	if foot := lastLine(screenText(m)); strings.Contains(foot, "q quit") || !strings.Contains(foot, "esc cancel") {
+		t.Errorf("the form's footer: %q", foot)
+	}
+	for range 3 {
+		m = send(m, press("tab"))
+	}
+	for _, r := range "https://api.example" {
+		m = send(m, press(string(r)))
+	}
+	if s := screenText(m); !strings.Contains(s, "https://api.example█") {
+		t.Errorf("the field being typed in is off screen:\n%s", s)
+	}
+	m = send(send(newModel(newFake(), 80, 24), press("tab")), press("o"))
+	if foot := lastLine(screenText(m)); !strings.Contains(foot, "y yes") || !strings.Contains(foot, "n no") || strings.Contains(foot, "refresh") {
+		t.Errorf("a question's footer: %q", foot)
+	}
+}

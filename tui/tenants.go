@@ -208,7 +208,10 @@ func (m Model) viewTenants() (string, span) {
 	var focus span
 	b.WriteString(m.title("Tenants") + "\n")
 	if t.form != nil {
-		return b.String() + m.viewForm(), focus
+		form, focus := m.viewForm()
+		focus.from += lines(&b)
+		focus.to += lines(&b)
+		return b.String() + form, focus
 	}
 	if t.err != "" {
 		b.WriteString(m.st.Err.Render(wrap(t.err, m.width)) + "\n")
@@ -276,28 +279,40 @@ func (m Model) stateBadge(t Tenant) string {
 	return m.st.Dim.Render("○ signed out")
 }
 
-func (m Model) viewForm() string {
+// viewForm draws the add-tenant form; the field being typed in stays in
+// view.
+func (m Model) viewForm() (string, span) {
 	f := m.tenants.form
 	var b strings.Builder
+	var focus span
 	b.WriteString(wrap("Add a tenant (tab moves, enter on the last field saves, esc cancels)", m.width) + "\n\n")
 	for i, in := range f.inputs {
 		label := formLabels[i]
 		if i == f.focus {
 			label = m.st.Selected.Render(label)
 		}
+		if i == f.focus {
+			focus.from = lines(&b)
+		}
 		if m.narrow() { // the label above its field
 			in.width = max(8, m.width-4)
 			b.WriteString(label + "\n  " + in.View(m.st) + "\n")
-			continue
+		} else {
+			in.width = min(44, m.width-28)
+			b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
 		}
-		in.width = min(44, m.width-28)
-		b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
+		if i == f.focus {
+			focus.to = lines(&b) - 1
+		}
 	}
 	if f.err != "" {
 		b.WriteString("\n" + m.st.Err.Render(wrap(f.err, m.width)) + "\n")
 	}
 	b.WriteString("\n" + m.st.Dim.Render(wrap("Register http://127.0.0.1/callback as the app's redirect URI.", m.width)) + "\n")
-	return b.String()
+	if f.err != "" || f.focus == len(f.inputs)-1 {
+		focus.to = lines(&b) - 1 // the error, or the hint under the last field
+	}
+	return b.String(), focus
 }
 
 // narrow is a terminal too narrow for the account column: the account
