@@ -97,6 +97,9 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 func (k keyMap) forScreen(s screen, picker bool) helpKeys {
 	global := []key.Binding{k.Next, k.Prev, k.SignIn, k.Reload, k.Help, k.Quit}
+	if s == screenClaims { // l is the next pane here
+		global = []key.Binding{k.Next, k.Prev, k.Reload, k.Help, k.Quit}
+	}
 	var local []key.Binding
 	// Most important first: the footer drops keys from the end.
 	switch s {

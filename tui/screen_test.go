@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
@@ -307,5 +308,31 @@ func TestFormFooterAndFocusOnASmallTerminal(t *testing.T) {
 	m = send(send(newModel(newFake(), 80, 24), press("tab")), press("o"))
 	if foot := lastLine(screenText(m)); !strings.Contains(foot, "y yes") || !strings.Contains(foot, "n no") || strings.Contains(foot, "refresh") {
 		t.Errorf("a question's footer: %q", foot)
+	}
+}
+
+// No terminal is too small to draw into: nothing panics, no line is wider
+// than the terminal, and the frame is exactly as tall.
+func TestTinyTerminalsDoNotBreak(t *testing.T) {
+	for _, size := range [][2]int{{1, 1}, {10, 5}, {30, 8}, {45, 12}} {
+		w, h := size[0], size[1]
+		m := waitingSignIn(w, h)
+		m.signin.cancel()
+		screens := []Model{m, newModel(newFake(), w, h), send(newModel(newFake(), w, h), press("?")), send(newModel(newFake(), w, h), press("a"))}
+		for _, s := range []screen{screenSession, screenClaims, screenCache} {
+			x := newModel(newFake(), w, h)
+			screens = append(screens, send(x, x.show(s)()))
+		}
+		for _, x := range screens {
+			lines := strings.Split(screenText(x), "\n")
+			if len(lines) != h && h > 2 {
+				t.Errorf("%dx%d screen %d: %d lines", w, h, x.screen, len(lines))
+			}
+			for _, l := range lines {
+				if n := ansi.StringWidth(l); n > w {
+					t.Errorf("%dx%d screen %d: a line of %d cells: %q", w, h, x.screen, n, l)
+				}
+			}
+		}
 	}
 }

@@ -120,7 +120,7 @@ func (m Model) viewSession() string {
 	}
 	x, now := s.s, m.opts.Now()
 	row := func(k, v string) {
-		b.WriteString(" " + m.st.Dim.Render(pad(k, 11)) + truncate(v, max(10, m.width-12)) + "\n")
+		b.WriteString(truncate(" "+m.st.Dim.Render(pad(k, 11))+truncate(v, max(1, m.width-12)), m.width) + "\n")
 	}
 	who := sanitize(x.Name)
 	if x.Email != "" {

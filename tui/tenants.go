@@ -287,7 +287,7 @@ func (m Model) viewForm() (string, span) {
 	var focus span
 	b.WriteString(wrap("Add a tenant (tab moves, enter on the last field saves, esc cancels)", m.width) + "\n\n")
 	for i, in := range f.inputs {
-		label := formLabels[i]
+		label := truncate(formLabels[i], m.width)
 		if i == f.focus {
 			label = m.st.Selected.Render(label)
 		}
