@@ -80,9 +80,9 @@ func sanitizeLines(s string) string {
 }
 
 // truncate fits s into w cells with an ellipsis, cutting at a word
-// boundary: after a space, or, for one long token such as a URL or a cache
-// key, after punctuation inside it that keeps at least half the width.
-// Only a token with neither is cut mid-way. Styled text keeps its escape codes intact. It is the one
+// boundary: at a space, or, inside one long token such as a URL or a cache
+// key, after punctuation; either only if the cut keeps at least half the
+// width. Only a token with neither is cut mid-way. Styled text keeps its escape codes intact. It is the one
 // truncation of the UI.
 func truncate(s string, w int) string {
 	if w < 1 {
@@ -116,15 +116,17 @@ func boundary(r []rune, w int) int {
 	if fit < len(r) && r[fit] == ' ' {
 		return ansi.StringWidth(strings.TrimRight(string(r[:fit]), " "))
 	}
-	for i := fit; i > 0; i-- {
+	// A cut keeps at least half the cell: a space far back would throw
+	// away a long token that follows it (a URL, a cache key).
+	for i := fit; i > 0 && 2*i >= w; i-- {
 		if r[i-1] == ' ' {
 			if kept := strings.TrimRight(string(r[:i-1]), " "); kept != "" {
 				return ansi.StringWidth(kept)
 			}
 		}
 	}
-	// One long token (a URL, a key, a nonce): after punctuation, if that
-	// keeps at least half; a random string has no words to respect.
+	// Inside a long token: after punctuation. A random string (a nonce)
+	// has no words to respect and is cut where it fills the cell.
 	for i := fit; i > 0 && 2*ansi.StringWidth(string(r[:i])) >= w; i-- {
 		if strings.ContainsRune("/?&,;=:.-", r[i-1]) {
 			return ansi.StringWidth(string(r[:i]))

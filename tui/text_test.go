@@ -47,7 +47,9 @@ func TestTruncateCutsAtWordBoundaries(t *testing.T) {
 		{"served from the keyring with no request", 30, "served from the keyring with…"},
 		// One long token: cut after punctuation inside it.
 		{"https://acme.logto.app/oidc", 20, "https://acme.logto.…"},
-		{"latch/v1 tenant=27:https://acme.logto.app/oidc", 30, "latch/v1…"},
+		// A space far back does not throw the token after it away.
+		{"latch/v1 tenant=27:https://acme.logto.app/oidc", 30, "latch/v1 tenant=27:https://…"},
+		{"a https://acme.logto.app/oidc", 20, "a https://acme.…"},
 		// Nothing to cut at: only then mid-token.
 		{"abcdefghijklmnop", 8, "abcdefg…"},
 		{"anything", 1, "…"},
