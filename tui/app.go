@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -38,6 +39,9 @@ type Options struct {
 	// Dark is the assumed background until the terminal answers.
 	Dark bool
 	Now  func() time.Time
+	// Getenv reads the environment (os.Getenv when nil): hyperlinks and
+	// tmux are detected from it.
+	Getenv func(string) string
 }
 
 // Model is the root model: a screen enum and one small model per screen.
@@ -48,11 +52,17 @@ type Model struct {
 	st       styles
 	help     help.Model
 	showHelp bool
+	helpTop  int // first help line shown
 	width    int
 	height   int
 	screen   screen
 	focus    string
 	flash    string
+	links    bool // OSC 8 hyperlinks for URLs
+	inTmux   bool
+	// urlSeen and urlEchoed are the sign-in URL's placement last seen on
+	// screen and last written in one piece (see echoURL).
+	urlSeen, urlEchoed string
 
 	tenants tenantsModel
 	signin  signinModel
@@ -66,7 +76,11 @@ func New(ctx context.Context, o Options) Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
 	m := Model{opts: o, ctx: ctx, keys: newKeyMap(), help: help.New(), width: 80, height: 24, focus: o.Tenant}
+	m.links, m.inTmux = hyperlinks(o.Getenv), o.Getenv("TMUX") != ""
 	m.st = newStyles(o.Dark, o.NoColor)
 	m.help.Styles = help.DefaultStyles(o.Dark)
 	m.tenants = newTenantsModel()
@@ -99,13 +113,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = help.DefaultStyles(msg.IsDark())
 		return m, nil
 	case tickMsg:
-		return m, tick()
+		return m, tea.Batch(tick(), m.echoURL())
 	case flashMsg:
 		m.flash = string(msg)
 		return m, nil
 	case tea.KeyPressMsg:
 		if cmd, handled := m.globalKey(msg); handled {
 			return m, cmd
+		}
+	case tea.PasteMsg:
+		if m.showHelp {
+			return m, nil
 		}
 	}
 	return m.updateScreens(msg)
@@ -114,6 +132,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // globalKey handles keys that work everywhere, unless a screen is capturing
 // text (a form, a filter) or asking a question.
 func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if m.showHelp {
+		return m.helpKey(msg), true
+	}
 	if msg.String() == "ctrl+c" {
 		m.signin.cancel()
 		return tea.Quit, true
@@ -126,8 +147,14 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.signin.cancel()
 		return tea.Quit, true
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp, m.helpTop = true, 0
 		return nil, true
+	case key.Matches(msg, m.keys.SignIn) && (m.screen != screenClaims || m.claims.c == nil) && !m.signin.running() && m.focus != "":
+		return m.startSignIn(m.focus, false), true
+	case key.Matches(msg, m.keys.Device) && m.screen != screenTenants && !m.signin.running() && m.focus != "":
+		return m.startSignIn(m.focus, true), true
+	case key.Matches(msg, m.keys.Reload) && (m.screen == screenTenants || m.screen == screenClaims || m.screen == screenCache):
+		return m.show(m.screen), true
 	case key.Matches(msg, m.keys.Next), key.Matches(msg, m.keys.Prev):
 		if m.screen == screenSignIn && m.signin.running() {
 			return nil, true
@@ -198,32 +225,44 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// View draws the header, the screen and the footer.
+// View draws the header, the screen and the footer. The screen is clipped
+// to the room left, scrolled so that its focus (the selected row, the
+// sign-in URL) stays in view.
 func (m Model) View() tea.View {
-	var body string
-	switch m.screen {
-	case screenTenants:
-		body = m.viewTenants()
-	case screenSignIn:
-		body = m.viewSignIn()
-	case screenSession:
-		body = m.viewSession()
-	case screenClaims:
-		body = m.viewClaims()
-	case screenCache:
-		body = m.viewCache()
-	}
-	if m.showHelp {
-		body = m.help.FullHelpView(m.keys.forScreen(m.screen, m.picker()).FullHelp())
-	}
-	header := m.header()
-	footer := m.footer()
+	header, footer := m.header(), m.footer()
 	room := m.height - lipgloss.Height(header) - lipgloss.Height(footer)
-	body = clip(body, room)
+	var body string
+	if m.showHelp {
+		body = clip(m.viewHelp(), room, span{})
+	} else {
+		b, focus := m.viewScreen()
+		body = clip(b, room, focus)
+	}
 	v := tea.NewView(lipgloss.JoinVertical(lipgloss.Left, header, body, footer))
 	v.AltScreen = true
 	v.WindowTitle = "latch"
 	return v
+}
+
+func (m Model) viewScreen() (string, span) {
+	switch m.screen {
+	case screenTenants:
+		return m.viewTenants()
+	case screenSignIn:
+		return m.viewSignIn()
+	case screenSession:
+		return m.viewSession(), span{}
+	case screenClaims:
+		return m.viewClaims()
+	case screenCache:
+		return m.viewCache()
+	}
+	return "", span{}
+}
+
+// room is the number of lines the screen's body gets.
+func (m Model) room() int {
+	return max(1, m.height-lipgloss.Height(m.header())-lipgloss.Height(m.footer()))
 }
 
 func (m Model) picker() bool { _, ok := m.opts.Backend.(UserPicker); return ok }
@@ -240,48 +279,88 @@ func (m Model) header() string {
 	left := strings.Join(parts, " ")
 	right := ""
 	if m.focus != "" {
-		right = m.st.Dim.Render("tenant: ") + m.st.Bold.Render(m.focus)
+		right = m.st.Dim.Render("tenant: ") + m.st.Bold.Render(truncate(sanitize(m.focus), max(8, m.width/3)))
 	}
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
-	out := left + strings.Repeat(" ", gap) + right
+	out := truncate(left+strings.Repeat(" ", gap)+right, m.width)
 	if m.opts.Hint != "" {
-		out += "\n" + m.st.Dim.Render(truncate(m.opts.Hint, m.width))
+		hint := truncate(m.opts.Hint, m.width)
+		if m.height >= 20 {
+			hint = wrap(m.opts.Hint, m.width)
+		}
+		out += "\n" + m.st.Dim.Render(hint)
+	}
+	if m.short() {
+		return out
 	}
 	return out + "\n"
 }
 
+// short is a terminal with no lines to spare for blank ones: the blank
+// lines under the header, above the footer and under titles go.
+func (m Model) short() bool { return m.height < 20 }
+
+// title is a screen's title, with a blank line under it when there is room.
+func (m Model) title(s string) string {
+	if m.short() {
+		return m.st.Bold.Render(s)
+	}
+	return m.st.Title.Render(s)
+}
+
 func (m Model) footer() string {
-	line := m.help.ShortHelpView(m.keys.forScreen(m.screen, m.picker()).ShortHelp())
+	line := m.keyLine()
 	if m.flash != "" {
-		line = m.st.Warn.Render(truncate(m.flash, m.width)) + "\n" + line
+		line = m.st.Warn.Render(wrap(sanitize(m.flash), m.width)) + "\n" + line
+	}
+	if m.short() {
+		return line
 	}
 	return "\n" + line
 }
 
-// clip keeps at most n lines, so the footer stays on screen.
-func clip(s string, n int) string {
+// span is the lines of a body that must stay in view, from to to
+// inclusive; the zero span asks for the top.
+type span struct{ from, to int }
+
+// lines counts the lines written so far, the index of the next one.
+func lines(b *strings.Builder) int { return strings.Count(b.String(), "\n") }
+
+// clip fits s into n lines, padding a short body and scrolling a long one
+// so that the focus span is in view; a line says when text is cut above
+// or below.
+func clip(s string, n int, focus span) string {
 	if n < 1 {
 		return ""
 	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[:n]
+	ls := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	if len(ls) <= n {
+		for len(ls) < n {
+			ls = append(ls, "")
+		}
+		return strings.Join(ls, "\n")
 	}
-	for len(lines) < n {
-		lines = append(lines, "")
+	start := 0
+	for start < len(ls)-n {
+		last := start + n - 1 // the last line shown, a marker if text follows
+		if last < len(ls)-1 {
+			last--
+		}
+		// Stop when the focus ends in view, or when scrolling on would push
+		// its first line under the top marker.
+		if focus.to <= last || start+2 > focus.from {
+			break
+		}
+		start++
 	}
-	return strings.Join(lines, "\n")
-}
-
-func truncate(s string, w int) string {
-	if w <= 1 || lipgloss.Width(s) <= w {
-		return s
+	out := append([]string{}, ls[start:start+n]...)
+	if start > 0 && n > 1 {
+		out[0] = "↑ more"
 	}
-	r := []rune(s)
-	for len(r) > 0 && lipgloss.Width(string(r))+1 > w {
-		r = r[:len(r)-1]
+	if start+n < len(ls) {
+		out[n-1] = "↓ more"
 	}
-	return string(r) + "…"
+	return strings.Join(out, "\n")
 }
 
 // Run starts the UI on the terminal and returns when the user quits.

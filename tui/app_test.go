@@ -167,7 +167,7 @@ func press(s string) tea.Msg {
 func screenText(m Model) string { return ansi.Strip(m.View().Content) }
 
 func TestScreensGolden(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			m := newModel(newFake(), size[0], size[1])
 			t.Run("tenants", func(t *testing.T) { golden.RequireEqual(t, screenText(m)) })
@@ -246,7 +246,7 @@ func TestEscCancelsARunningSignIn(t *testing.T) {
 	if m.signin.running() || !strings.Contains(m.signin.err, "cancelled") {
 		t.Fatalf("after esc: running %v, err %q", m.signin.running(), m.signin.err)
 	}
-	if !strings.Contains(screenText(m), "r retries") {
+	if !strings.Contains(screenText(m), "Press r") {
 		t.Error("the error screen does not offer a retry")
 	}
 }

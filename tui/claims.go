@@ -60,7 +60,7 @@ func (m *Model) updateClaims(msg tea.Msg) tea.Cmd {
 	c := &m.claims
 	switch msg := msg.(type) {
 	case claimsMsg:
-		c.c, c.err = msg.c, errText(msg.err)
+		c.c, c.err = msg.c, describe(msg.err)
 		c.cursor = 0
 		m.sizeRaw()
 		return nil
@@ -112,7 +112,7 @@ func (m *Model) claimsKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.CopyValue):
 		if c.cursor < len(rows) {
 			r := rows[c.cursor]
-			return tea.Batch(tea.SetClipboard(r.value), flash("Copied "+r.name+" to the clipboard (OSC 52)."))
+			return tea.Batch(tea.SetClipboard(r.value), flash(m.sentToClipboard("Claim "+r.name)))
 		}
 	}
 	return nil
@@ -156,7 +156,7 @@ func (m Model) claimRows() []claimRow {
 	now := m.opts.Now()
 	var rows []claimRow
 	for _, n := range names {
-		r := claimRow{name: n, value: ClaimValue(n, claims[n], now), meaning: ClaimMeaning(n)}
+		r := claimRow{name: sanitize(n), value: sanitize(ClaimValue(n, claims[n], now)), meaning: ClaimMeaning(n)}
 		if filter != "" && !strings.Contains(strings.ToLower(r.name+" "+r.value+" "+r.meaning), filter) {
 			continue
 		}
@@ -182,9 +182,10 @@ func ClaimValue(name string, v any, now time.Time) string {
 	return string(b)
 }
 
-func (m Model) viewClaims() string {
+func (m Model) viewClaims() (string, span) {
 	c := m.claims
 	var b strings.Builder
+	var focus span
 	var tabs []string
 	for i, n := range paneNames {
 		if pane(i) == c.pane {
@@ -193,52 +194,53 @@ func (m Model) viewClaims() string {
 			tabs = append(tabs, m.st.Tab.Render(n))
 		}
 	}
-	b.WriteString(m.st.Bold.Render("Claims") + "  " + strings.Join(tabs, " ") + m.st.Dim.Render("  ←/→") + "\n")
+	b.WriteString(truncate(m.st.Bold.Render("Claims")+"  "+strings.Join(tabs, " ")+m.st.Dim.Render("  ←/→"), m.width) + "\n")
 	if c.err != "" {
-		return b.String() + m.st.Err.Render(c.err) + "\n"
+		return b.String() + m.st.Err.Render(wrap(c.err, m.width)) + "\n", focus
 	}
 	if c.c == nil {
-		return b.String() + m.st.Dim.Render("Loading…") + "\n"
+		return b.String() + m.st.Dim.Render("Loading…") + "\n", focus
 	}
-	b.WriteString(m.badge() + "\n")
+	b.WriteString(truncate(m.badge(), m.width) + "\n")
 	if c.filtering || c.filter.Value() != "" {
 		b.WriteString(c.filter.View(m.st) + "\n")
 	}
 	if c.raw {
-		return b.String() + m.rawView()
+		return b.String() + m.rawView(), focus
 	}
 	rows := m.claimRows()
-	nameW := 20
+	nameW := min(20, max(8, m.width/4))
 	valueW := max(16, min(44, m.width-nameW-24))
 	for i, r := range rows {
 		name, value := pad(truncate(r.name, nameW-1), nameW), pad(truncate(r.value, valueW), valueW)
 		meaning := m.st.Dim.Render(truncate(r.meaning, max(0, m.width-nameW-valueW-4)))
 		line := "  " + name + value + "  " + meaning
 		if i == c.cursor {
+			focus = span{lines(&b), lines(&b)}
 			line = m.st.Selected.Render("> "+name+value) + "  " + meaning
 		}
-		b.WriteString(line + "\n")
+		b.WriteString(truncate(line, m.width) + "\n")
 	}
 	if len(rows) == 0 {
 		b.WriteString(m.st.Dim.Render("  no claims") + "\n")
 	}
-	return b.String()
+	return b.String(), focus
 }
 
 func (m Model) badge() string {
 	t := m.claims.current()
 	switch {
 	case t == nil && m.claims.c.UserinfoErr != "":
-		return m.st.Err.Render("userinfo: " + m.claims.c.UserinfoErr)
+		return m.st.Err.Render("userinfo: " + stripAdvice(m.claims.c.UserinfoErr))
 	case t == nil:
 		return m.st.Dim.Render("from the provider's userinfo endpoint")
 	case t.Opaque:
 		return m.st.Dim.Render("opaque access token (not a JWT): ask for an API resource to get a JWT")
 	case t.Identity != nil:
 		id := t.Identity
-		return m.st.Badge.Render("✓ verified") + m.st.Dim.Render(fmt.Sprintf("  %s · kid %s · %s", id.Algorithm, id.KeyID, id.Issuer))
+		return m.st.Badge.Render("✓ verified") + m.st.Dim.Render(sanitize(fmt.Sprintf("  %s · kid %s · %s", id.Algorithm, id.KeyID, id.Issuer)))
 	case t.Err != "":
-		return m.st.Err.Render("✗ not verified: " + t.Err)
+		return m.st.Err.Render("✗ not verified: " + stripAdvice(t.Err))
 	}
 	return ""
 }
@@ -247,7 +249,7 @@ func (m Model) badge() string {
 func (m *Model) sizeRaw() {
 	v := &m.claims.view
 	v.SetWidth(m.width)
-	v.SetHeight(max(3, m.height-9))
+	v.SetHeight(max(3, m.room()-3)) // under the pane tabs, the badge and a filter
 	v.SetContent(m.rawContent())
 }
 
@@ -268,5 +270,5 @@ func (m Model) rawContent() string {
 	default:
 		content = "header\n" + t.Header + "\n\npayload\n" + t.Payload
 	}
-	return content
+	return sanitizeLines(content)
 }

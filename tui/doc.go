@@ -6,4 +6,12 @@
 // packages — the same steps the plain commands call. Every Backend call runs
 // in a tea.Cmd and comes back as one message, so the UI never waits on the
 // keyring or the provider.
+//
+// Whatever came from outside (claims, provider errors, issuers, names,
+// keys) goes through sanitize before it is drawn, and through truncate or
+// wrap to fit: no value can move the cursor, write the clipboard or forge a
+// row. Errors are shown with the key that helps, not with command-line
+// advice. Help is modal. The sign-in URL is never cut: it is written whole,
+// as an OSC 8 hyperlink where the terminal takes them (LATCH_HYPERLINKS=0
+// or 1 overrides the guess).
 package tui

@@ -46,7 +46,7 @@ func (in *input) update(msg tea.KeyPressMsg) bool {
 }
 
 func (in input) View(st styles) string {
-	text := string(in.value)
+	text := sanitize(string(in.value))
 	if text == "" && !in.focused {
 		text = st.Dim.Render(in.placeholder)
 	}

@@ -45,14 +45,14 @@ func (m *Model) updateSession(msg tea.Msg) tea.Cmd {
 	case sessionMsg:
 		s.busy = ""
 		if msg.err != nil {
-			s.s, s.err = nil, msg.err.Error()
+			s.s, s.err = nil, describe(msg.err)
 		} else {
 			s.s, s.err = msg.s, ""
 		}
 	case signedOutMsg:
 		s.busy = ""
 		if msg.err != nil {
-			s.err = msg.err.Error()
+			s.err = describe(msg.err)
 			return nil
 		}
 		s.s = nil
@@ -60,7 +60,7 @@ func (m *Model) updateSession(msg tea.Msg) tea.Cmd {
 		m.flash = "Signed out of " + msg.tenant + ": refresh token revoked, tokens deleted."
 		return cmd
 	case copyMsg:
-		return tea.Batch(tea.SetClipboard(msg.value), flash(msg.what+" copied to the clipboard (OSC 52)."))
+		return tea.Batch(tea.SetClipboard(msg.value), flash(m.sentToClipboard(msg.what)))
 	case tea.KeyPressMsg:
 		return m.sessionKey(msg)
 	}
@@ -97,7 +97,7 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
 		return func() tea.Msg {
 			tok, err := b.AccessToken(ctx, tenant)
 			if err != nil {
-				return flashMsg(err.Error())
+				return flashMsg(describe(err))
 			}
 			return copyMsg{tok, "Access token"}
 		}
@@ -108,28 +108,28 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m Model) viewSession() string {
 	s := m.session
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("Session") + "\n")
+	b.WriteString(m.title("Session") + "\n")
 	if s.err != "" {
-		b.WriteString(m.st.Err.Render(s.err) + "\n")
+		b.WriteString(m.st.Err.Render(wrap(s.err, m.width)) + "\n")
 	}
 	if s.s == nil {
 		if m.focus != "" && s.err == "" {
-			b.WriteString("Not signed in to " + m.focus + ". Press enter to sign in.\n")
+			b.WriteString(truncate("Not signed in to "+sanitize(m.focus)+". Press enter to sign in.", m.width) + "\n")
 		}
 		return b.String()
 	}
 	x, now := s.s, m.opts.Now()
 	row := func(k, v string) {
-		b.WriteString(" " + m.st.Dim.Render(pad(k, 11)) + truncate(v, max(10, m.width-13)) + "\n")
+		b.WriteString(truncate(" "+m.st.Dim.Render(pad(k, 11))+truncate(v, max(1, m.width-12)), m.width) + "\n")
 	}
-	who := x.Name
+	who := sanitize(x.Name)
 	if x.Email != "" {
-		who += " <" + x.Email + ">"
+		who += " <" + sanitize(x.Email) + ">"
 	}
 	row("Who", who)
-	row("Subject", x.Subject)
-	row("Tenant", x.Tenant)
-	row("Issuer", x.Issuer)
+	row("Subject", sanitize(x.Subject))
+	row("Tenant", sanitize(x.Tenant))
+	row("Issuer", sanitize(x.Issuer))
 	exp := "no expiry given"
 	if !x.Expires.IsZero() {
 		exp = Relative(x.Expires, now) + "  (" + Absolute(x.Expires) + ")"
@@ -139,9 +139,9 @@ func (m Model) viewSession() string {
 	}
 	row("Expires", exp)
 	if x.Audience != "" {
-		row("Audience", x.Audience)
+		row("Audience", sanitize(x.Audience))
 	}
-	scopes := strings.Join(x.Scopes, " ")
+	scopes := sanitize(strings.Join(x.Scopes, " "))
 	if scopes == "" {
 		scopes = m.st.Dim.Render("none granted to this token")
 	}
@@ -151,13 +151,13 @@ func (m Model) viewSession() string {
 		refresh = m.st.OK.Render("refresh token present")
 	}
 	row("Refresh", refresh)
-	row("Stored", x.Store)
-	row("Key", x.Key)
+	row("Stored", sanitize(x.Store))
+	row("Key", sanitize(x.Key))
 	if s.busy != "" {
 		b.WriteString("\n" + m.st.Dim.Render(s.busy) + "\n")
 	}
 	if s.confirm {
-		b.WriteString("\n" + m.st.Warn.Render(fmt.Sprintf("Sign out of %s? The refresh token is revoked and the tokens deleted. y/n", x.Tenant)) + "\n")
+		b.WriteString("\n" + m.st.Warn.Render(wrap(fmt.Sprintf("Sign out of %s? The refresh token is revoked and the tokens deleted. y/n", sanitize(x.Tenant)), m.width)) + "\n")
 	}
 	return b.String()
 }

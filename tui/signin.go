@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/latchdev/latch/auth"
 )
@@ -93,7 +95,10 @@ func (m *Model) updateSignIn(msg tea.Msg) tea.Cmd {
 		s.done, s.picking = true, false
 		s.stop()
 		if msg.err != nil {
-			s.err = auth.Explain(msg.err)
+			s.err = describe(msg.err)
+			if !strings.Contains(s.err, "Press ") {
+				s.err += " Press r to try again."
+			}
 			return nil
 		}
 		s.key = msg.session.Key
@@ -126,7 +131,7 @@ func (m *Model) signInKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Retry) && s.done && s.err != "":
 		return m.startSignIn(s.tenant, s.device)
 	case key.Matches(msg, m.keys.Copy) && s.url != "":
-		return tea.Batch(tea.SetClipboard(s.url), flash("Sign-in URL copied to the clipboard (OSC 52)."))
+		return tea.Batch(tea.SetClipboard(s.url), flash(m.sentToClipboard("Sign-in URL")))
 	case key.Matches(msg, m.keys.Pick) && s.running() && s.url != "":
 		if p, ok := m.opts.Backend.(UserPicker); ok {
 			s.users, s.pickIdx, s.picking = p.Users(s.tenant), 0, true
@@ -150,7 +155,7 @@ func (m *Model) pickKey(msg tea.KeyPressMsg) tea.Cmd {
 		p, url, user := m.opts.Backend.(UserPicker), s.url, s.users[s.pickIdx]
 		return func() tea.Msg {
 			if err := p.Pick(url, user); err != nil {
-				return flashMsg("Could not pick " + user + ": " + err.Error())
+				return flashMsg("Could not pick " + user + ": " + describe(err))
 			}
 			return flashMsg("Signing in as " + user + "…")
 		}
@@ -173,19 +178,24 @@ var stepOrder = []struct {
 	{auth.StepVerified, "ID token verified"},
 }
 
-func (m Model) viewSignIn() string {
+func (m Model) viewSignIn() (string, span) {
 	s := m.signin
 	if s.device {
 		return m.viewDeviceSignIn()
 	}
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("Signing in to "+s.tenant) + "\n")
+	b.WriteString(m.title(truncate("Signing in to "+sanitize(s.tenant), m.width)) + "\n")
 	for _, o := range stepOrder {
 		st, ok := s.steps[o.kind]
 		if o.kind == auth.StepBrowser {
 			if f, failed := s.steps[auth.StepBrowserFailed]; failed {
 				st, ok = f, true
 			}
+		}
+		// A short terminal keeps the line that moves and any warning: the
+		// URL below needs the room.
+		if m.height < 20 && o.kind != auth.StepWaiting && st.Kind != auth.StepBrowserFailed {
+			continue
 		}
 		mark, detail := m.st.Dim.Render("·"), ""
 		if ok {
@@ -203,39 +213,84 @@ func (m Model) viewSignIn() string {
 		if st.Kind == auth.StepBrowserFailed {
 			mark = m.st.Warn.Render("!")
 		}
-		b.WriteString(fmt.Sprintf(" %s %s  %s\n", mark, pad(o.label, 31), m.st.Dim.Render(truncate(detail, max(10, m.width-37)))))
+		m.stepLine(&b, mark, o.label, detail)
 	}
 	if s.key != "" {
-		b.WriteString(fmt.Sprintf(" %s %s  %s\n", m.st.OK.Render("✓"), pad("Stored", 31), m.st.Dim.Render(truncate(s.key, max(10, m.width-37)))))
+		m.stepLine(&b, m.st.OK.Render("✓"), "Stored", sanitize(s.key))
 	}
+	var focus span
 	if s.url != "" && s.running() {
-		b.WriteString("\n" + m.st.Dim.Render("If no browser opened, open this URL (c copies it):") + "\n")
-		b.WriteString(wrapURL(s.url, m.width) + "\n")
+		b.WriteString("\n" + m.st.Dim.Render(truncate("If no browser opened, open this URL (c copies it):", m.width)) + "\n")
+		focus = m.viewURL(&b)
 		if _, ok := m.opts.Backend.(UserPicker); ok {
-			b.WriteString(m.st.Key.Render("p") + " picks a demo user right here.\n")
+			b.WriteString(truncate(m.st.Key.Render("p")+" picks a demo user right here.", m.width) + "\n")
+			focus.to++
 		}
 	}
-	m.viewPickerAndError(&b, "signs in")
-	return b.String()
+	if f := m.viewPickerAndError(&b, "signs in"); f != (span{}) {
+		focus = f
+	}
+	return b.String(), focus
+}
+
+// stepLine is one step of a sign-in: mark, label, detail. The label column
+// narrows on a narrow terminal.
+func (m Model) stepLine(b *strings.Builder, mark, label, detail string) {
+	lw := min(31, max(12, m.width-30))
+	b.WriteString(truncate(fmt.Sprintf(" %s %s  %s", mark, pad(truncate(label, lw), lw), m.st.Dim.Render(truncate(detail, max(1, m.width-lw-5)))), m.width) + "\n")
+}
+
+// viewURL prints the sign-in URL on lines of its own, whole: cut at the
+// width exactly as the terminal would wrap it, so that once latch has
+// written it in one piece (see echoURL) the terminal and tmux know the
+// rows as one wrapped line. It returns the rows it took.
+func (m Model) viewURL(b *strings.Builder) span {
+	from := lines(b)
+	u := sanitize(m.signin.url)
+	style := lipgloss.NewStyle()
+	if m.links {
+		style = style.Hyperlink(u)
+	}
+	for _, row := range urlRows(u, m.width) {
+		b.WriteString(style.Render(row) + "\n")
+	}
+	return span{from, lines(b) - 1}
+}
+
+// urlRows cuts u into rows of w cells, the way a terminal wraps it.
+func urlRows(u string, w int) []string {
+	var rows []string
+	for w > 0 && ansi.StringWidth(u) > w {
+		row := ansi.Truncate(u, w, "")
+		rows = append(rows, row)
+		u = u[len(row):]
+	}
+	return append(rows, u)
 }
 
 // viewPickerAndError draws the demo user picker, when open, and the error
-// of a failed sign-in with what to do.
-func (m Model) viewPickerAndError(b *strings.Builder, enter string) {
+// of a failed sign-in with what to do. It returns the lines to keep in view.
+func (m Model) viewPickerAndError(b *strings.Builder, enter string) span {
 	s := m.signin
+	var focus span
 	if s.picking {
-		b.WriteString("\n" + m.st.Bold.Render("Pick a demo user (enter "+enter+", esc goes back):") + "\n")
+		focus.from = lines(b)
+		b.WriteString("\n" + m.st.Bold.Render(wrap("Pick a demo user (enter "+enter+", esc goes back):", m.width)) + "\n")
 		for i, u := range s.users {
-			line := "  " + u
+			line := "  " + truncate(sanitize(u), m.width-2)
 			if i == s.pickIdx {
-				line = m.st.Selected.Render("> " + u)
+				line = m.st.Selected.Render("> " + truncate(sanitize(u), m.width-2))
 			}
 			b.WriteString(line + "\n")
 		}
+		focus.to = lines(b) - 1
 	}
 	if s.err != "" {
-		b.WriteString("\n" + m.st.Err.Render(s.err) + "\n" + m.st.Dim.Render("r retries, esc goes back to the tenants.") + "\n")
+		focus.from = lines(b)
+		b.WriteString("\n" + m.st.Err.Render(wrap(s.err, m.width)) + "\n" + m.st.Dim.Render(wrap("esc goes back to the tenants.", m.width)) + "\n")
+		focus.to = lines(b) - 1
 	}
+	return focus
 }
 
 func (s signinModel) stepAfter(k auth.StepKind) bool {
@@ -247,64 +302,78 @@ func (s signinModel) stepAfter(k auth.StepKind) bool {
 	return false
 }
 
+// stepDetail is what a step says beside its label, made safe; a step served
+// from a cache (discovery, keys) says so.
 func (m Model) stepDetail(st auth.Step) string {
+	var d string
 	switch st.Kind {
 	case auth.StepBrowser:
-		return "opened"
+		d = "opened"
 	case auth.StepBrowserFailed:
-		return "could not open (" + st.Detail + ")"
+		d = "could not open (" + stripAdvice(st.Detail) + ")"
 	case auth.StepVerified:
+		d = st.Detail
 		if st.Identity != nil {
-			return st.Detail + " · " + st.Identity.Issuer
+			d += " · " + st.Identity.Issuer
 		}
+	default:
+		d = st.Detail
 	}
-	return st.Detail
+	d, cached := cachedStep(st.Kind, d)
+	if cached {
+		d += " (cached)"
+	}
+	return sanitize(d)
 }
 
-// wrapURL breaks a long URL over lines so a person can select it.
-func wrapURL(u string, w int) string {
-	if w < 20 {
-		return u
+// cachedStep says whether a step was served from a cache. Until auth.Step
+// carries Cached, the auth package marks it in Detail with a trailing
+// "(cached)", which is taken off here and put back in one place.
+func cachedStep(_ auth.StepKind, detail string) (string, bool) {
+	d := strings.TrimSpace(detail)
+	if rest, ok := strings.CutSuffix(d, "(cached)"); ok {
+		return strings.TrimSpace(rest), true
 	}
-	var lines []string
-	for len(u) > w {
-		lines = append(lines, u[:w])
-		u = u[w:]
-	}
-	return strings.Join(append(lines, u), "\n")
+	return detail, false
 }
 
 // viewDeviceSignIn shows the device code to enter on another device.
-func (m Model) viewDeviceSignIn() string {
+func (m Model) viewDeviceSignIn() (string, span) {
 	s := m.signin
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("Signing in to "+s.tenant+" with a device code") + "\n")
+	b.WriteString(m.title(truncate("Signing in to "+sanitize(s.tenant)+" with a device code", m.width)) + "\n")
 	line := func(done bool, label, detail string) {
 		mark := m.st.Dim.Render("·")
 		if done {
 			mark = m.st.OK.Render("✓")
 		}
-		b.WriteString(fmt.Sprintf(" %s %s  %s\n", mark, pad(label, 31), m.st.Dim.Render(truncate(detail, max(10, m.width-37)))))
+		m.stepLine(&b, mark, label, detail)
 	}
 	d, ok := s.steps[auth.StepDiscovery]
-	line(ok, "Discovery", d.Detail)
+	line(ok, "Discovery", m.stepDetail(d))
 	_, got := s.steps[auth.StepDeviceCode]
 	_, exchanged := s.steps[auth.StepExchange]
 	switch {
 	case got && !exchanged && !s.done:
-		b.WriteString(fmt.Sprintf(" %s %s  %s\n", s.spin.View(), pad("Waiting for approval", 31), m.st.Dim.Render(short(max(0, s.deadline.Sub(m.opts.Now())))+" left")))
+		m.stepLine(&b, s.spin.View(), "Waiting for approval", short(max(0, s.deadline.Sub(m.opts.Now())))+" left")
 	default:
 		line(exchanged, "Approved", "")
 	}
 	v, verified := s.steps[auth.StepVerified]
 	line(verified, "ID token verified", m.stepDetail(v))
+	var focus span
 	if got && s.running() {
-		b.WriteString("\nOn any device, open\n" + wrapURL(s.url, m.width) + "\nand enter the code  " + m.st.Bold.Render(s.code) + "\n")
+		b.WriteString("\nOn any device, open\n")
+		focus = m.viewURL(&b)
+		b.WriteString("and enter the code  " + m.st.Bold.Render(sanitize(s.code)) + "\n")
+		focus.to = lines(&b) - 1
 		b.WriteString(m.st.Dim.Render("c copies the URL.") + "\n")
 		if _, ok := m.opts.Backend.(UserPicker); ok {
-			b.WriteString(m.st.Key.Render("p") + " approves it as a demo user right here.\n")
+			b.WriteString(truncate(m.st.Key.Render("p")+" approves it as a demo user right here.", m.width) + "\n")
 		}
 	}
-	m.viewPickerAndError(&b, "approves")
-	return b.String()
+	if f := m.viewPickerAndError(&b, "approves"); f != (span{}) {
+		focus = f
+	}
+	return b.String(), focus
 }

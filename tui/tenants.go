@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -59,7 +60,7 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tenantsMsg:
 		t.loaded = true
-		t.list, t.err = msg.list, errText(msg.err)
+		t.list, t.err = msg.list, describe(msg.err)
 		t.cursor = min(t.cursor, max(0, len(t.list)-1))
 		for i, tn := range t.list {
 			if tn.Name == m.focus {
@@ -73,7 +74,7 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 	case tenantAddedMsg:
 		if msg.err != nil {
 			if t.form != nil {
-				t.form.err = msg.err.Error()
+				t.form.err = describe(msg.err)
 			}
 			return nil
 		}
@@ -81,7 +82,7 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 		return m.loadTenants()
 	case tenantRemovedMsg:
 		if msg.err != nil {
-			m.flash = msg.err.Error()
+			m.flash = describe(msg.err)
 		} else {
 			m.flash = "Removed tenant " + msg.name
 			if m.focus == msg.name {
@@ -201,52 +202,67 @@ func (f *tenantForm) move(step int) {
 	f.inputs[f.focus].Focus()
 }
 
-func (m Model) viewTenants() string {
+func (m Model) viewTenants() (string, span) {
 	t := m.tenants
 	var b strings.Builder
-	b.WriteString(m.st.Title.Render("Tenants") + "\n")
+	var focus span
+	b.WriteString(m.title("Tenants") + "\n")
 	if t.form != nil {
-		return b.String() + m.viewForm()
+		form, focus := m.viewForm()
+		focus.from += lines(&b)
+		focus.to += lines(&b)
+		return b.String() + form, focus
 	}
 	if t.err != "" {
-		b.WriteString(m.st.Err.Render(t.err) + "\n")
+		b.WriteString(m.st.Err.Render(wrap(t.err, m.width)) + "\n")
 	}
 	if t.loaded && len(t.list) == 0 && t.err == "" {
-		b.WriteString("No tenants yet. Press a to add one (issuer and client ID of a Logto Native app).\n")
+		b.WriteString(truncate("No tenants yet. Press a to add one (issuer and client ID of a Logto Native app).", m.width) + "\n")
 	}
 	now := m.opts.Now()
 	for i, tn := range t.list {
-		cursor := "  "
-		name := tn.Name
 		if i == t.cursor {
-			cursor = m.st.Selected.Render("> ")
-			name = m.st.Selected.Render(name)
+			focus.from = lines(&b)
 		}
-		state := m.stateBadge(tn)
-		line := fmt.Sprintf("%s%s  %s", cursor, pad(name, 12), pad(state, 24))
-		if tn.Account != "" {
-			w := max(10, m.width-54)
-			line += "  " + pad(truncate(tn.Account, w), w)
-		}
-		if !tn.Expires.IsZero() {
-			line += "  " + m.st.Dim.Render(Relative(tn.Expires, now))
-		}
-		b.WriteString(truncate(line, m.width) + "\n")
+		b.WriteString(m.tenantRow(tn, i == t.cursor, now) + "\n")
 		if i == t.cursor {
-			detail := "    " + tn.Issuer
+			if tn.Account != "" && m.narrow() {
+				b.WriteString(truncate("    "+sanitize(tn.Account), m.width) + "\n")
+			}
+			detail := "    " + sanitize(tn.Issuer)
 			if tn.Store != "" {
-				detail += " · " + tn.Store
+				detail += " · " + sanitize(tn.Store)
 			}
 			b.WriteString(m.st.Dim.Render(truncate(detail, m.width)) + "\n")
 			if tn.Err != "" {
-				b.WriteString("    " + m.st.Err.Render(truncate(tn.Err, m.width-4)) + "\n")
+				b.WriteString("    " + m.st.Err.Render(truncate(stripAdvice(tn.Err), m.width-4)) + "\n")
 			}
+			focus.to = lines(&b) - 1
 		}
 	}
 	if t.confirm != "" {
-		b.WriteString("\n" + m.st.Warn.Render(fmt.Sprintf("Delete tenant %s from the config? Its tokens stay until you sign out. y/n", t.confirm)) + "\n")
+		focus.from = lines(&b)
+		b.WriteString("\n" + m.st.Warn.Render(wrap(fmt.Sprintf("Delete tenant %s from the config? Its tokens stay until you sign out. y/n", sanitize(t.confirm)), m.width)) + "\n")
+		focus.to = lines(&b) - 1
 	}
-	return b.String()
+	return b.String(), focus
+}
+
+// tenantRow is one line of the tenants list.
+func (m Model) tenantRow(tn Tenant, selected bool, now time.Time) string {
+	cursor, name := "  ", truncate(sanitize(tn.Name), 12)
+	if selected {
+		cursor, name = m.st.Selected.Render("> "), m.st.Selected.Render(name)
+	}
+	line := fmt.Sprintf("%s%s  %s", cursor, pad(name, 12), pad(m.stateBadge(tn), 24))
+	if tn.Account != "" && !m.narrow() {
+		w := m.width - 53 // the columns around it and an expiry of 9 cells
+		line += "  " + pad(truncate(sanitize(tn.Account), w), w)
+	}
+	if !tn.Expires.IsZero() {
+		line += "  " + m.st.Dim.Render(Relative(tn.Expires, now))
+	}
+	return truncate(line, m.width)
 }
 
 func (m Model) stateBadge(t Tenant) string {
@@ -263,27 +279,42 @@ func (m Model) stateBadge(t Tenant) string {
 	return m.st.Dim.Render("○ signed out")
 }
 
-func (m Model) viewForm() string {
+// viewForm draws the add-tenant form; the field being typed in stays in
+// view.
+func (m Model) viewForm() (string, span) {
 	f := m.tenants.form
 	var b strings.Builder
-	b.WriteString("Add a tenant (tab moves, enter on the last field saves, esc cancels)\n\n")
+	var focus span
+	b.WriteString(wrap("Add a tenant (tab moves, enter on the last field saves, esc cancels)", m.width) + "\n\n")
 	for i, in := range f.inputs {
-		label := formLabels[i]
+		label := truncate(formLabels[i], m.width)
 		if i == f.focus {
 			label = m.st.Selected.Render(label)
 		}
-		b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
+		if i == f.focus {
+			focus.from = lines(&b)
+		}
+		if m.narrow() { // the label above its field
+			in.width = max(8, m.width-4)
+			b.WriteString(label + "\n  " + in.View(m.st) + "\n")
+		} else {
+			in.width = min(44, m.width-28)
+			b.WriteString(pad(label, 26) + in.View(m.st) + "\n")
+		}
+		if i == f.focus {
+			focus.to = lines(&b) - 1
+		}
 	}
 	if f.err != "" {
-		b.WriteString("\n" + m.st.Err.Render(f.err) + "\n")
+		b.WriteString("\n" + m.st.Err.Render(wrap(f.err, m.width)) + "\n")
 	}
-	b.WriteString("\n" + m.st.Dim.Render("Register http://127.0.0.1/callback as the app's redirect URI.") + "\n")
-	return b.String()
+	b.WriteString("\n" + m.st.Dim.Render(wrap("Register http://127.0.0.1/callback as the app's redirect URI.", m.width)) + "\n")
+	if f.err != "" || f.focus == len(f.inputs)-1 {
+		focus.to = lines(&b) - 1 // the error, or the hint under the last field
+	}
+	return b.String(), focus
 }
 
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
+// narrow is a terminal too narrow for the account column: the account
+// moves to the selected tenant's detail line.
+func (m Model) narrow() bool { return m.width < 72 }

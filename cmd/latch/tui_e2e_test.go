@@ -27,11 +27,17 @@ func (u *user) terminal(env ...string) *terminal {
 
 func (u *user) terminalArgs(args []string, env ...string) *terminal {
 	u.t.Helper()
+	return u.terminalSized(100, 30, args, env...)
+}
+
+// terminalSized is latch in a terminal of w columns and h rows.
+func (u *user) terminalSized(w, h int, args []string, env ...string) *terminal {
+	u.t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		authtest.Missing(u.t, "tmux", "the terminal UI tests drive latch through tmux")
 	}
 	term := &terminal{t: u.t, socket: fmt.Sprintf("latch-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
-	cmd := exec.Command("tmux", "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", "-s", "latch", strings.Join(append([]string{u.latch}, args...), " "))
+	cmd := exec.Command("tmux", "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "-s", "latch", strings.Join(append([]string{u.latch}, args...), " "))
 	cmd.Env = append(append(append([]string{}, u.env...), env...), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		u.t.Fatalf("tmux: %v: %s", err, out)
@@ -122,7 +128,7 @@ func TestTUIEscCancelsAndFreesThePort(t *testing.T) {
 		t.Fatalf("no listener address on screen:\n%s", s)
 	}
 	term.keys("Escape")
-	term.waitFor("sign-in cancelled", "r retries")
+	term.waitFor("Sign-in cancelled", "Press r")
 	ln, err := net.Listen("tcp", m[1])
 	if err != nil {
 		t.Fatalf("port %s still busy after esc: %v", m[1], err)
@@ -166,4 +172,94 @@ func TestDemoTUIDeviceCode(t *testing.T) {
 	term.waitFor("Pick a demo user", "ada")
 	term.keys("Enter")
 	term.waitFor("Session", "Ada Lovelace <ada@acme.example>")
+}
+
+// footer is the last line on screen that is not blank.
+func (term *terminal) footer() string {
+	lines := strings.Split(strings.TrimRight(term.screen(), "\n "), "\n")
+	return lines[len(lines)-1]
+}
+
+func (term *terminal) tmux(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %v: %v %s", args, err, out)
+	}
+	return string(out)
+}
+
+var smallTerminals = [][2]int{{80, 24}, {60, 15}}
+
+// Help is modal: o (sign out), y (yes), enter and x pressed while it is
+// open do nothing to the session behind it; the footer keeps ? and q.
+func TestTUIHelpIsModal(t *testing.T) {
+	for _, size := range smallTerminals {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			u := newUser(t)
+			term := u.terminalSized(size[0], size[1], []string{"demo"}, "BROWSER=true")
+			term.waitFor("demo-acme")
+			if f := term.footer(); !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
+				t.Errorf("the tenants footer lost ? or q: %q", f)
+			}
+			term.keys("Enter")
+			term.waitFor("p picks a demo user")
+			term.keys("p")
+			term.waitFor("Pick a demo user", "ada")
+			term.keys("Enter")
+			term.waitFor("Session", "refresh token present")
+			if f := term.footer(); !strings.Contains(f, "? help") || !strings.Contains(f, "q quit") {
+				t.Errorf("the session footer lost ? or q: %q", f)
+			}
+			term.keys("?")
+			term.waitFor("Keys on this screen")
+			term.keys("o", "y", "Enter", "x", "q")
+			// q closed help, so every key before it has been read.
+			s := term.waitFor("Session", "refresh token present")
+			if strings.Contains(s, "Sign out of") || strings.Contains(s, "Signed out") {
+				t.Fatalf("keys pressed under help reached the session:\n%s", s)
+			}
+			term.keys("Tab")
+			term.waitFor("✓ verified")
+		})
+	}
+}
+
+// The sign-in URL on screen is one string: capture-pane -J joins the rows
+// the terminal wrapped, and the joined line equals the URL latch sent to
+// the clipboard with c.
+func TestTUISignInURLIsOneUnbrokenString(t *testing.T) {
+	for _, size := range smallTerminals {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			u := newUser(t)
+			term := u.terminalSized(size[0], size[1], []string{"demo"}, "BROWSER=true")
+			term.tmux("set-option", "-g", "set-clipboard", "on") // keep what OSC 52 sends
+			term.waitFor("demo-acme")
+			term.keys("Enter")
+			term.waitFor("If no browser opened")
+			term.keys("c")
+			term.waitFor("sent to the terminal clipboard (OSC 52)")
+			url := ""
+			deadline := time.Now().Add(15 * time.Second)
+			for ; url == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				out, _ := exec.Command("tmux", "-L", term.socket, "show-buffer").Output()
+				url = string(out)
+			}
+			if !strings.HasPrefix(url, "http://127.0.0.1:") || !strings.Contains(url, "code_challenge=") || len(url) <= size[0] {
+				t.Fatalf("c sent %q", url)
+			}
+			for {
+				joined := term.tmux("capture-pane", "-p", "-J", "-t", "latch")
+				for _, line := range strings.Split(joined, "\n") {
+					if strings.TrimRight(line, " ") == url {
+						return
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the URL is not one string on screen; joined:\n%s\nwant %s", joined, url)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
 }
