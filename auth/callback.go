@@ -19,7 +19,6 @@ const (
 // ErrStateMismatch means the redirect did not come from the sign-in latch started.
 var ErrStateMismatch = errors.New("the browser returned a sign-in latch did not start (state mismatch)")
 
-
 // ErrNoCode means the redirect had the right state but neither a code nor an error.
 var ErrNoCode = errors.New("the redirect carried neither a code nor an error")
 
