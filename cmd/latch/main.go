@@ -95,7 +95,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	pf.StringVar(&a.flags.clientID, "client-id", "", "client (application) ID")
 	pf.StringVar(&a.flags.account, "account", "", "account (sub or email) when several are signed in")
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
-	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json (latch token: also exec-credential, for kubectl)")
 	cmds := a.commands(args)
 	if len(cmds) <= 1 {
 		root.CompletionOptions.DisableDefaultCmd = true
