@@ -1,9 +1,6 @@
 package auth_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/authtest"
 )
@@ -73,13 +69,13 @@ func TestInspectLabTokens(t *testing.T) {
 // A JWKS file verifies a token with no issuer to reach; keys that did not
 // sign it do not.
 func TestInspectWithJWKSOffline(t *testing.T) {
-	key := inspectKey(t)
-	tok := signES256(t, key, "k1", map[string]any{"iss": "https://unreachable.invalid", "sub": "erin"})
-	in, err := auth.Inspect(t.Context(), tok, auth.InspectOptions{JWKS: jwksOf(t, key, "k1")})
+	tok, jwks := authtest.SignedJWT(t, map[string]any{"iss": "https://unreachable.invalid", "sub": "erin"})
+	_, otherKeys := authtest.SignedJWT(t, nil)
+	in, err := auth.Inspect(t.Context(), tok, auth.InspectOptions{JWKS: jwks})
 	if err != nil || !in.Verified || in.KeysFrom != "the JWKS given" {
 		t.Fatalf("with its own keys: %+v, %v", in, err)
 	}
-	in, err = auth.Inspect(t.Context(), tok, auth.InspectOptions{JWKS: jwksOf(t, inspectKey(t), "k1")})
+	in, err = auth.Inspect(t.Context(), tok, auth.InspectOptions{JWKS: otherKeys})
 	if err != nil || in.Verified || in.VerifyError == nil {
 		t.Fatalf("with another key: %+v, %v", in, err)
 	}
@@ -91,14 +87,13 @@ func TestInspectWithJWKSOffline(t *testing.T) {
 
 // Only https issuers, or http on loopback, are ever asked for keys.
 func TestInspectRefusesIssuersItMustNotFetch(t *testing.T) {
-	key := inspectKey(t)
 	for _, iss := range []string{"http://metadata.example", "file:///etc/passwd", "http://10.0.0.1/oidc", "ftp://x"} {
-		in, err := auth.Inspect(t.Context(), signES256(t, key, "k", map[string]any{"iss": iss}), auth.InspectOptions{})
+		in, err := auth.Inspect(t.Context(), signed(t, map[string]any{"iss": iss}), auth.InspectOptions{})
 		if err != nil || in.Verified || !errors.Is(in.VerifyError, auth.ErrIssuerNotFetchable) {
 			t.Errorf("iss %q: %+v, %v", iss, in, err)
 		}
 	}
-	in, err := auth.Inspect(t.Context(), signES256(t, key, "k", map[string]any{"sub": "x"}), auth.InspectOptions{})
+	in, err := auth.Inspect(t.Context(), signed(t, map[string]any{"sub": "x"}), auth.InspectOptions{})
 	if err != nil || !errors.Is(in.VerifyError, auth.ErrNoIssuer) {
 		t.Errorf("no iss: %+v, %v", in, err)
 	}
@@ -126,40 +121,10 @@ func TestInspectRejectsWhatIsNotAJWT(t *testing.T) {
 	}
 }
 
-func inspectKey(t *testing.T) *ecdsa.PrivateKey {
+func signed(t *testing.T, claims map[string]any) string {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
-
-func signES256(t *testing.T, key *ecdsa.PrivateKey, kid string, claims map[string]any) string {
-	t.Helper()
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: key, KeyID: kid}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(claims)
-	jws, err := s.Sign(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := jws.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
-}
-
-func jwksOf(t *testing.T, key *ecdsa.PrivateKey, kid string) []byte {
-	t.Helper()
-	b, err := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: kid, Algorithm: "ES256", Use: "sig"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	tok, _ := authtest.SignedJWT(t, claims)
+	return tok
 }
 
 func b64JSON(t *testing.T, v any) string {

@@ -225,7 +225,7 @@ func TestCachedStepsSaySo(t *testing.T) {
 	m := newModel(newFake(), 100, 30)
 	m.screen = screenSignIn
 	m.signin = signinModel{tenant: "acme", steps: map[auth.StepKind]auth.Step{
-		auth.StepDiscovery: {Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc (cached)"},
+		auth.StepDiscovery: {Kind: auth.StepDiscovery, Detail: "https://acme.logto.app/oidc", Cached: true},
 		auth.StepListener:  {Kind: auth.StepListener, Detail: "127.0.0.1:40117"},
 	}}
 	s := screenText(m)

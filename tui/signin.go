@@ -319,22 +319,10 @@ func (m Model) stepDetail(st auth.Step) string {
 	default:
 		d = st.Detail
 	}
-	d, cached := cachedStep(st.Kind, d)
-	if cached {
+	if st.Cached {
 		d += " (cached)"
 	}
 	return sanitize(d)
-}
-
-// cachedStep says whether a step was served from a cache. Until auth.Step
-// carries Cached, the auth package marks it in Detail with a trailing
-// "(cached)", which is taken off here and put back in one place.
-func cachedStep(_ auth.StepKind, detail string) (string, bool) {
-	d := strings.TrimSpace(detail)
-	if rest, ok := strings.CutSuffix(d, "(cached)"); ok {
-		return strings.TrimSpace(rest), true
-	}
-	return detail, false
 }
 
 // viewDeviceSignIn shows the device code to enter on another device.

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tui"
@@ -66,6 +67,9 @@ func (a *app) inspectCommand() *cobra.Command {
 
 func (a *app) inspect(ctx context.Context, raw, jwksFile string, stdin io.Reader) error {
 	if raw == "-" {
+		if f, ok := stdin.(*os.File); ok && term.IsTerminal(f.Fd()) {
+			fmt.Fprintln(a.stderr, "Paste the token, then press Ctrl-D.")
+		}
 		b, err := io.ReadAll(io.LimitReader(stdin, auth.MaxTokenSize+1))
 		if err != nil {
 			return fmt.Errorf("reading the token from stdin: %w", err)

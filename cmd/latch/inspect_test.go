@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,29 +9,15 @@ import (
 	"testing"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
+	"github.com/latchdev/latch/auth/authtest"
 )
 
-// signedToken signs claims with a fresh P-256 key and writes its JWKS.
+// signedToken signs claims with a fresh key and writes its JWKS to a file.
 func signedToken(t *testing.T, claims map[string]any) (token, jwksFile string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jose.JSONWebKey{Key: key, KeyID: "k1"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	payload, _ := json.Marshal(claims)
-	jws, err := s.Sign(payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _ = jws.CompactSerialize()
-	set, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "ES256", Use: "sig"}}})
+	token, jwks := authtest.SignedJWT(t, claims)
 	jwksFile = filepath.Join(t.TempDir(), "jwks.json")
-	if err := os.WriteFile(jwksFile, set, 0o600); err != nil {
+	if err := os.WriteFile(jwksFile, jwks, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return token, jwksFile

@@ -100,7 +100,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	pf.StringVar(&a.sel.ClientID, "client-id", "", "client (application) ID")
 	pf.StringVar(&a.sel.Account, "account", "", "account (sub or email) when several are signed in")
 	pf.StringVar(&a.store, "store", "", "where tokens live: keyring (default) or file (unencrypted, only when asked)")
-	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json")
+	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json (latch token: also exec-credential, for kubectl)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "trace every provider request on stderr, secrets redacted (also LATCH_DEBUG=1)")
 	pf.BoolVar(&a.verbose, "debug", false, "same as --verbose")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.checkOutput(cmd) }
