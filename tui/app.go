@@ -33,6 +33,9 @@ type Options struct {
 	Backend Backend
 	// Tenant is focused at start, if set.
 	Tenant string
+	// OpenSession starts on Tenant's session screen (latch --tenant T
+	// --account A opens that account's session).
+	OpenSession bool
 	// Hint is a one-line hint under the header (the demo says what to try).
 	Hint    string
 	NoColor bool
@@ -85,12 +88,19 @@ func New(ctx context.Context, o Options) Model {
 	m.help.Styles = help.DefaultStyles(o.Dark)
 	m.tenants = newTenantsModel()
 	m.claims = newClaimsModel()
+	if o.OpenSession && o.Tenant != "" {
+		m.screen = screenSession
+	}
 	return m
 }
 
 // Init loads the tenants and asks the terminal for its background.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.loadTenants(), tea.RequestBackgroundColor, tick())
+	cmds := []tea.Cmd{m.loadTenants(), tea.RequestBackgroundColor, tick()}
+	if m.screen == screenSession {
+		cmds = append(cmds, m.loadSession())
+	}
+	return tea.Batch(cmds...)
 }
 
 type tickMsg time.Time

@@ -263,3 +263,19 @@ func TestTUISignInURLIsOneUnbrokenString(t *testing.T) {
 		})
 	}
 }
+
+// latch --tenant T --account A opens A's session, not the current account's.
+func TestTUIOpensTheAccountTheFlagsChoose(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	u.ok("login", "--tenant", "acme")
+	u.runEnv([]string{"LATCH_TEST_USER=bob"}, "login", "--tenant", "acme")
+	// bob signed in last and is the current account; the flags ask for alice.
+	term := u.terminalArgs([]string{"--tenant", "acme", "--account", "alice"})
+	s := term.waitFor("Test alice", "alice@example.test")
+	if strings.Contains(s, "bob@example.test") {
+		t.Fatalf("the session screen shows bob, not the account asked for:\n%s", s)
+	}
+	term.keys("q")
+}

@@ -26,5 +26,14 @@ func (a *app) ui(ctx context.Context) error {
 		return err
 	}
 	e.Notify = nil
-	return tui.Run(ctx, tui.Options{Backend: tui.EngineBackend(e, a.sel), Tenant: a.sel.Tenant, NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
+	// A session chosen by flags opens on its session screen.
+	b := tui.EngineBackend(e, a.sel)
+	tenant := a.sel.Tenant
+	if tenant == "" && a.sel.Issuer != "" {
+		if p, err := e.Resolve(a.sel); err == nil {
+			tenant = p.Name
+		}
+	}
+	return tui.Run(ctx, tui.Options{Backend: b, Tenant: tenant, OpenSession: tenant != "",
+		NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
 }
