@@ -198,6 +198,9 @@ func TestRefreshErrors(t *testing.T) {
 			if gone := errors.Is(lerr, ErrSignInRequired); gone != tt.recordGone || !gone && got.RefreshToken != old.RefreshToken {
 				t.Fatalf("record gone %v (%v), want %v, refresh token unchanged", gone, lerr, tt.recordGone)
 			}
+			if x, _ := c.Index(); (x.Records[old.Key] == nil) != tt.recordGone {
+				t.Fatalf("index entry gone %v, want %v", x.Records[old.Key] == nil, tt.recordGone)
+			}
 			if tt.signIn && !tt.recordGone && !strings.Contains(err.Error(), "may have consumed the refresh token") {
 				t.Errorf("the message does not warn that the refresh token may be spent: %v", err)
 			}
