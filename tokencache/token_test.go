@@ -107,6 +107,9 @@ func TestCtrlCDuringRefreshKeepsTheNewGrant(t *testing.T) {
 }
 
 func TestKeyringFrozenAfterRotationDoesNotDropTheGrant(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
 	c := realCache(t, 0)
 	c.Store = NewKeyring("latch-test", 100*time.Millisecond) // far shorter than the freeze
 	old, e := expiredSession(t, c, "fz")
@@ -132,6 +135,9 @@ func TestKeyringFrozenAfterRotationDoesNotDropTheGrant(t *testing.T) {
 }
 
 func TestKeyringFrozenForTheWholeWindowFailsWithTheRecordReadable(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
 	c := realCache(t, 0)
 	c.GrantWriteTimeout = 300 * time.Millisecond
 	old, e := expiredSession(t, c, "fw")
