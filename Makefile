@@ -1,6 +1,6 @@
 # make test: every suite, the real-component ones included (oidc-provider,
 # gnome-keyring in a private D-Bus session). make bench: whole-command timings.
-.PHONY: test test-plugins bench deps
+.PHONY: test test-plugins bench deps stress
 
 OP := auth/testdata/op
 
@@ -25,3 +25,8 @@ deps:
 
 bench: deps
 	./.ci/with-keyring ./.ci/bench
+
+# make stress: 100 rounds of kill -9 (and SIGINT/SIGTERM) during refresh
+# against the real keyring; prints sessions lost and chunks left behind.
+stress:
+	./.ci/with-keyring env LATCH_STRESS_ROUNDS=100 go test -count=1 -run TestKillDuringRefreshLosesNoSession -v ./tokencache/

@@ -142,14 +142,18 @@ func (c *Cache) save(ctx context.Context, profile string, r *Record, current boo
 		return old, err
 	}
 	err = c.updateIndex(ctx, func(x *Index) {
+		// The generation the index knew may differ from old (the one the
+		// keyring held) when a process died between its keyring write and
+		// its index update: both are retired.
+		if e := x.Records[r.Key]; e != nil {
+			x.retire(r.Key, e.layout(), l.Gen)
+		}
+		x.retire(r.Key, old, l.Gen)
 		x.Records[r.Key] = entryFor(r, profile, c.Store.Name(), len(s), l)
 		if _, ok := x.Profiles[profile]; profile != "" && (current || !ok) {
 			x.Profiles[profile] = Profile{Current: r.Key}
 		}
 		x.dropPending(r.Key, l.Gen)
-		if old.Chunks > 0 && old.Gen != l.Gen {
-			x.Pending = append(x.Pending, ChunkSet{Key: r.Key, Gen: old.Gen, Chunks: old.Chunks})
-		}
 	})
 	if err != nil {
 		return l, err
@@ -175,8 +179,8 @@ func (c *Cache) delete(ctx context.Context, key Key) error {
 		return err
 	}
 	err := c.updateIndex(ctx, func(x *Index) {
-		if e := x.Records[key]; e != nil && e.Chunks > 0 {
-			x.Pending = append(x.Pending, ChunkSet{Key: key, Gen: e.Gen, Chunks: e.Chunks})
+		if e := x.Records[key]; e != nil {
+			x.retire(key, e.layout(), "")
 		}
 		delete(x.Records, key)
 		for name, p := range x.Profiles {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/authtest"
-	"golang.org/x/oauth2"
 )
 
 func TestKeysAreCanonical(t *testing.T) {
@@ -128,42 +127,6 @@ func TestWriteKilledBetweenChunksLeavesOldRecord(t *testing.T) {
 		if got.RefreshToken != "rt-old" {
 			t.Fatalf("killed after %d chunks, got refresh token %q", after, got.RefreshToken)
 		}
-	}
-}
-
-func TestRefreshFailuresKeepOrDropTheRecord(t *testing.T) {
-	ctx := t.Context()
-	c := realCache(t, 0)
-	r := bigRecord("rf")
-	r.Access[0].Expiry = time.Now().Add(-time.Minute)
-	if err := c.Save(ctx, "p", r); err != nil {
-		t.Fatal(err)
-	}
-	defer c.Delete(ctx, r.Key)
-	x, _ := c.Index()
-	req := TokenRequest{Entry: x.Records[r.Key]}
-
-	_, _, err := c.Token(ctx, req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
-		return nil, errors.New("network down")
-	})
-	if err == nil || errors.Is(err, ErrSignInRequired) || !strings.Contains(err.Error(), "session is kept") {
-		t.Fatalf("failed refresh: %v", err)
-	}
-	if got, err := c.Load(ctx, r.Key); err != nil || got.RefreshToken != "rt-rf" {
-		t.Fatalf("a failed refresh damaged the record: %v", err)
-	}
-
-	_, _, err = c.Token(ctx, req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
-		return nil, &oauth2.RetrieveError{ErrorCode: "invalid_grant"}
-	})
-	if !errors.Is(err, ErrSignInRequired) {
-		t.Fatalf("invalid_grant: %v", err)
-	}
-	if _, err := c.Load(ctx, r.Key); !errors.Is(err, ErrSignInRequired) {
-		t.Fatalf("dead record still stored: %v", err)
-	}
-	if x, _ := c.Index(); len(x.Records) != 0 {
-		t.Fatal("dead record still in the index")
 	}
 }
 

@@ -76,6 +76,9 @@ func readItem(ctx context.Context, s Store, key string) (string, layout, error) 
 	if err != nil {
 		return "", layout{}, err
 	}
+	if len(main) > maxRecordSize {
+		return "", layout{}, fmt.Errorf("%w: the stored session is larger than %d bytes", ErrUnknownFormat, maxRecordSize)
+	}
 	m, err := parseManifest(main)
 	if err != nil || m == nil {
 		return main, layout{}, err

@@ -104,3 +104,38 @@ func TestDeleteKeyOfOneAccessTokenRewritesTheRecordAndSweeps(t *testing.T) {
 var apiAudience = auth.Audience{Resource: "https://api.example"}
 
 func rotatedAccess(tag string) *auth.Tokens { return &auth.Tokens{AccessToken: "at-" + tag} }
+
+// A process killed after its keyring write and before its index update
+// leaves the index naming the generation before; the next write must
+// retire both.
+func TestKilledBeforeTheIndexUpdateLeavesNothingBehind(t *testing.T) {
+	c := realCache(t, 1024)
+	r := bigRecord("stale-index")
+	if err := c.Save(t.Context(), "p", r); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Delete(t.Context(), r.Key)
+	x, _ := c.Index()
+	g0 := x.Records[r.Key].Gen
+	// The dead process: pending generation, chunks and manifest, no index update.
+	g1, err := c.addPending(t.Context(), r.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.RefreshToken = "rt-dead"
+	s, _ := r.marshal()
+	if _, err := writeItem(t.Context(), c.Store, string(r.Key), s, g1); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.Load(t.Context(), r.Key); err != nil || got.RefreshToken != "rt-dead" {
+		t.Fatalf("the dead process's write is not readable: %v", err)
+	}
+	r.RefreshToken = "rt-next"
+	if err := c.Save(t.Context(), "p", r); err != nil {
+		t.Fatal(err)
+	}
+	x, _ = c.Index()
+	if len(x.Pending) != 0 || chunkExists(t, c, r.Key, g0, 0) || chunkExists(t, c, r.Key, g1, 0) {
+		t.Fatalf("after the next write: pending %+v; chunks of %s or %s left", x.Pending, g0, g1)
+	}
+}

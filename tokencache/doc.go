@@ -9,12 +9,32 @@
 //     holds the refresh token, the ID token and every access token, so a
 //     rotated refresh token and the access token it bought are written in one
 //     step. The cached path reads exactly one item.
+//   - Every call takes a context, down to the keyring and the lock wait;
+//     every keyring call also runs under the store's deadline. go-keyring
+//     cannot be cancelled: a call given up on keeps running in its
+//     goroutine.
+//   - A refresh is stored the moment the provider answers, before any
+//     verification, and the provider request and that write run detached
+//     from the caller's cancellation (Cache.GrantWriteTimeout, 30 s): the
+//     provider rotates the refresh token on every refresh, so Ctrl-C, or a
+//     keyring that stalls for a while, must not drop the only valid grant.
+//     A failed verification drops the new ID and access tokens and keeps
+//     the new refresh token.
 //   - A record larger than the platform's item limit is stored as chunks
 //     under a fresh generation name, then a manifest replaces the main item,
 //     then old chunks are deleted: a write that dies half way leaves the old
-//     record or the new one, never a mix.
-//   - Every keyring call runs under a deadline; a keyring that hangs becomes
-//     an error that says what to do.
+//     record or the new one, never a mix. Generations are recorded in the
+//     index before their chunks are written, so what a crash leaves is
+//     listed (Index.Orphans) and swept by the next write or delete of the
+//     record.
+//   - The index is read leniently and bounded: malformed entries are
+//     skipped and named in Index.Problems; only a file that is not JSON at
+//     all is an error (ErrStateDir).
+//   - Errors are typed (ErrSignInRequired, ErrKeyring*, ErrStateDir,
+//     ErrUnknownFormat, ErrLockTimeout) and name no command-line flag.
 //   - There is no silent plaintext fallback: the file store is used only
 //     when asked for, and says so.
+//
+// Not done: the package does not verify tokens (RefreshFunc and VerifyFunc
+// do), and cannot list keyring items it has no record of.
 package tokencache

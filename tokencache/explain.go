@@ -60,7 +60,7 @@ func (x *Index) Explain(q Query) Explanation {
 		add("tenant", issuer, "profile "+q.Profile+" (issuer)")
 		add("client", q.ClientID, "profile "+q.Profile)
 		add("account", q.Account, accountSource(q.Account))
-		add("audience", audienceText(q.Audience), "flags")
+		add("audience", audienceText(q.Audience), "the request")
 		var sameProfile, sameClient []*Entry
 		for _, o := range x.Sorted() {
 			if o.Profile == q.Profile {
@@ -71,11 +71,11 @@ func (x *Index) Explain(q Query) Explanation {
 		}
 		switch {
 		case q.Account != "" && len(sameProfile) > 0:
-			return miss(MissOtherAccount, fmt.Sprintf("%s is not signed in to %s; signed in: %s (pass --account with one of them, or latch login --prompt login)", q.Account, q.Profile, accounts(sameProfile)))
+			return miss(MissOtherAccount, fmt.Sprintf("%s is not signed in to %s; signed in: %s (ask for one of them, or sign in again choosing the account)", q.Account, q.Profile, accounts(sameProfile)))
 		case len(sameClient) > 0:
 			return miss(MissOtherTenant, fmt.Sprintf("client %s has sessions at %s, not at %s: tokens of one tenant are never used for another", q.ClientID, tenants(sameClient), issuer))
 		}
-		return miss(MissNoRecord, "nothing stored for "+q.Profile+": latch login --tenant "+q.Profile)
+		return miss(MissNoRecord, "nothing stored for "+q.Profile+": sign in to it first")
 	}
 
 	ex.Key = AccessKey(e.Key, q.Audience)
@@ -86,11 +86,11 @@ func (x *Index) Explain(q Query) Explanation {
 	}
 	add("client", e.ClientID, "profile "+q.Profile)
 	if q.Account != "" {
-		add("account", e.Subject+" ("+e.Account+")", "--account "+q.Account)
+		add("account", e.Subject+" ("+e.Account+")", "the account asked for ("+q.Account+")")
 	} else {
 		add("account", e.Subject+" ("+e.Account+")", "the profile's current account (last sign-in)")
 	}
-	add("audience", audienceText(q.Audience), "flags")
+	add("audience", audienceText(q.Audience), "the request")
 
 	a := e.Find(q.Audience)
 	switch {
@@ -99,10 +99,10 @@ func (x *Index) Explain(q Query) Explanation {
 		for _, o := range e.Audiences {
 			have = append(have, audienceText(o.Audience))
 		}
-		return miss(MissOtherAudience, fmt.Sprintf("the session holds tokens for %s; latch token asks the provider for this one with the refresh token", strings.Join(have, ", ")))
+		return miss(MissOtherAudience, fmt.Sprintf("the session holds tokens for %s; a token request asks the provider for this one with the refresh token", strings.Join(have, ", ")))
 	case !a.Expiry.IsZero() && !a.Expiry.After(q.Now.Add(q.MinTTL)):
 		if e.Refreshable {
-			return miss(MissExpired, fmt.Sprintf("expired or within %s of expiry (%s); latch token refreshes it", q.MinTTL, a.Expiry.Format(time.RFC3339)))
+			return miss(MissExpired, fmt.Sprintf("expired or within %s of expiry (%s); a token request refreshes it", q.MinTTL, a.Expiry.Format(time.RFC3339)))
 		}
 		return miss(MissExpiredNoRT, "expired and no refresh token: sign in again")
 	}
@@ -116,7 +116,7 @@ func (x *Index) Explain(q Query) Explanation {
 
 func accountSource(a string) string {
 	if a != "" {
-		return "--account"
+		return "the account asked for"
 	}
 	return "the profile's current account (none: never signed in)"
 }

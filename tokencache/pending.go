@@ -33,6 +33,21 @@ func (x *Index) dropPending(key Key, gen string) {
 	x.Pending = slices.DeleteFunc(x.Pending, func(p ChunkSet) bool { return p.Key == key && p.Gen == gen })
 }
 
+// retire lists the chunks of layout l of key as pending removal, unless l
+// is the live generation, holds no chunks, or is listed already.
+func (x *Index) retire(key Key, l layout, live string) {
+	if l.Chunks == 0 || l.Gen == live {
+		return
+	}
+	for i, p := range x.Pending {
+		if p.Key == key && p.Gen == l.Gen {
+			x.Pending[i].Chunks = max(p.Chunks, l.Chunks)
+			return
+		}
+	}
+	x.Pending = append(x.Pending, ChunkSet{Key: key, Gen: l.Gen, Chunks: l.Chunks})
+}
+
 // sweep removes the chunks of key's pending generations other than live,
 // and forgets those it removed. Failures leave them listed: sweeping is
 // never worth failing a write that already succeeded.
