@@ -78,3 +78,21 @@ func TestRedirectHintIsProviderAware(t *testing.T) {
 		t.Errorf("Auth0 redirect hint %q", h)
 	}
 }
+
+// LemonLDAP::NG signs ID tokens HS512 by default, which a public client
+// cannot check: the error says to switch the relying party to RS256.
+func TestHMACSignedIDTokenSaysSwitchToRS256(t *testing.T) {
+	f := newFakeOP(t)
+	f.meta["authorization_endpoint"] = f.srv.URL + "/oauth2/authorize"
+	f.meta["jwks_uri"] = f.srv.URL + "/oauth2/jwks"
+	f.meta["id_token_signing_alg_values_supported"] = []string{"HS512", "RS256"}
+	p := f.provider(t)
+	if p.Known().Kind != KindLemonLDAP {
+		t.Fatalf("detected %q", p.Known().Kind)
+	}
+	tok := f.sign(f.claims(""), "HS512", []byte(strings.Repeat("s", 64)), "")
+	_, err := p.VerifyIDToken(t.Context(), tok, VerifyOptions{})
+	if err == nil || !strings.Contains(err.Error(), "RS256") || !strings.Contains(err.Error(), "LemonLDAP") {
+		t.Fatalf("HS512 ID token: %v", err)
+	}
+}
