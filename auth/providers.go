@@ -97,7 +97,7 @@ func detect(issuer string, m *Metadata) Kind {
 		return KindAuth0
 	case hostIs("okta.com", "oktapreview.com", "okta-emea.com"):
 		return KindOkta
-	case hostIs("logto.app") || u.Path == "/oidc":
+	case hostIs("logto.app") || u.Path == "/oidc" || u.Path == "/oidc/":
 		return KindLogto
 	case hostIs("zitadel.cloud") || (m != nil && ep(m.AuthorizationEndpoint, "/oauth/v2/authorize")):
 		return KindZitadel

@@ -15,6 +15,7 @@ func TestKnownProviders(t *testing.T) {
 	}{
 		{"Logto cloud", "https://acme.logto.app/oidc", nil, KindLogto, "resource", true},
 		{"Logto self-hosted / oidc-provider", "https://auth.acme.example/oidc", nil, KindLogto, "resource", true},
+		{"oidc-provider with a trailing slash", "http://127.0.0.1:3001/oidc/", nil, KindLogto, "resource", true},
 		{"Entra common", "https://login.microsoftonline.com/common/v2.0", nil, KindEntra, "resource", false},
 		{"Entra by template", "https://login.example.cn/organizations/v2.0", &Metadata{Issuer: "https://login.example.cn/{tenantid}/v2.0"}, KindEntra, "resource", false},
 		{"Auth0", "https://acme.eu.auth0.com/", nil, KindAuth0, "audience", false},
