@@ -41,27 +41,34 @@ type KnownProvider struct {
 	RedirectURI string
 }
 
-// providerTable holds the quirks; detect picks the entry.
-var providerTable = map[Kind]KnownProvider{
-	KindGeneric:   {Name: "OpenID provider", AudienceParam: AudienceParamResource, ConsentForRefresh: true, RedirectURI: "http://127.0.0.1/callback"},
-	KindLogto:     {Name: "Logto", AudienceParam: AudienceParamResource, ConsentForRefresh: true, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
-	KindEntra:     {Name: "Microsoft Entra ID", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://localhost (Mobile and desktop applications)"},
-	KindAuth0:     {Name: "Auth0", AudienceParam: AudienceParamAudience, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port"},
-	KindOkta:      {Name: "Okta", AudienceParam: AudienceParamAudience, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
-	KindDex:       {Name: "Dex", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://localhost/callback (a public client; Dex accepts any port on localhost)"},
-	KindHydra:     {Name: "Ory Hydra", AudienceParam: AudienceParamAudience, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
-	KindLemonLDAP: {Name: "LemonLDAP::NG", AudienceParam: AudienceParamResource, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port"},
-	KindKeycloak:  {Name: "Keycloak", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
-	KindZitadel:   {Name: "ZITADEL", AudienceParam: AudienceParamResource, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port (or development mode)"},
+// providerTable holds the quirks; detect picks the entry. A slice, not a
+// map: it costs no work at program start.
+var providerTable = []KnownProvider{
+	{Kind: KindGeneric, Name: "OpenID provider", AudienceParam: AudienceParamResource, ConsentForRefresh: true, RedirectURI: "http://127.0.0.1/callback"},
+	{Kind: KindLogto, Name: "Logto", AudienceParam: AudienceParamResource, ConsentForRefresh: true, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
+	{Kind: KindEntra, Name: "Microsoft Entra ID", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://localhost (Mobile and desktop applications)"},
+	{Kind: KindAuth0, Name: "Auth0", AudienceParam: AudienceParamAudience, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port"},
+	{Kind: KindOkta, Name: "Okta", AudienceParam: AudienceParamAudience, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
+	{Kind: KindDex, Name: "Dex", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://localhost/callback (a public client; Dex accepts any port on localhost)"},
+	{Kind: KindHydra, Name: "Ory Hydra", AudienceParam: AudienceParamAudience, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
+	{Kind: KindLemonLDAP, Name: "LemonLDAP::NG", AudienceParam: AudienceParamResource, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port"},
+	{Kind: KindKeycloak, Name: "Keycloak", AudienceParam: AudienceParamResource, AnyLoopbackPort: true, RedirectURI: "http://127.0.0.1/callback"},
+	{Kind: KindZitadel, Name: "ZITADEL", AudienceParam: AudienceParamResource, RedirectURI: "http://127.0.0.1:<port>/callback with a fixed port (or development mode)"},
 }
 
 // DetectProvider recognises a provider product from its issuer and, when
 // given, its discovery document. Unknown providers are KindGeneric.
 func DetectProvider(issuer string, m *Metadata) KnownProvider {
-	k := detect(issuer, m)
-	kp := providerTable[k]
-	kp.Kind = k
-	return kp
+	return knownProvider(detect(issuer, m))
+}
+
+func knownProvider(k Kind) KnownProvider {
+	for _, kp := range providerTable {
+		if kp.Kind == k {
+			return kp
+		}
+	}
+	return providerTable[0]
 }
 
 // Known is what latch knows of this provider.
@@ -90,7 +97,7 @@ func detect(issuer string, m *Metadata) Kind {
 		return KindAuth0
 	case hostIs("okta.com", "oktapreview.com", "okta-emea.com"):
 		return KindOkta
-	case hostIs("logto.app") || u.Path == "/oidc":
+	case hostIs("logto.app") || u.Path == "/oidc" || u.Path == "/oidc/":
 		return KindLogto
 	case hostIs("zitadel.cloud") || (m != nil && ep(m.AuthorizationEndpoint, "/oauth/v2/authorize")):
 		return KindZitadel
@@ -165,7 +172,7 @@ func hintFor(kind Kind, code, desc string, status int) string {
 	case code == "access_denied":
 		return "The sign-in was denied in the browser: sign in again and approve it."
 	case code == "invalid_request" && strings.Contains(lower, "redirect_uri"):
-		return "The redirect URI is not registered: register " + providerTable[kind].RedirectURI + " for the app."
+		return "The redirect URI is not registered: register " + knownProvider(kind).RedirectURI + " for the app."
 	case code == "invalid_scope":
 		return "The provider refused a requested scope: check the profile's scopes."
 	case code == "invalid_target":

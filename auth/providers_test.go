@@ -15,6 +15,7 @@ func TestKnownProviders(t *testing.T) {
 	}{
 		{"Logto cloud", "https://acme.logto.app/oidc", nil, KindLogto, "resource", true},
 		{"Logto self-hosted / oidc-provider", "https://auth.acme.example/oidc", nil, KindLogto, "resource", true},
+		{"oidc-provider with a trailing slash", "http://127.0.0.1:3001/oidc/", nil, KindLogto, "resource", true},
 		{"Entra common", "https://login.microsoftonline.com/common/v2.0", nil, KindEntra, "resource", false},
 		{"Entra by template", "https://login.example.cn/organizations/v2.0", &Metadata{Issuer: "https://login.example.cn/{tenantid}/v2.0"}, KindEntra, "resource", false},
 		{"Auth0", "https://acme.eu.auth0.com/", nil, KindAuth0, "audience", false},
@@ -76,5 +77,23 @@ func TestRedirectHintIsProviderAware(t *testing.T) {
 	}
 	if h := hintFor(KindAuth0, "invalid_request", "redirect_uri mismatch", 400); !strings.Contains(h, "fixed port") {
 		t.Errorf("Auth0 redirect hint %q", h)
+	}
+}
+
+// LemonLDAP::NG signs ID tokens HS512 by default, which a public client
+// cannot check: the error says to switch the relying party to RS256.
+func TestHMACSignedIDTokenSaysSwitchToRS256(t *testing.T) {
+	f := newFakeOP(t)
+	f.meta["authorization_endpoint"] = f.srv.URL + "/oauth2/authorize"
+	f.meta["jwks_uri"] = f.srv.URL + "/oauth2/jwks"
+	f.meta["id_token_signing_alg_values_supported"] = []string{"HS512", "RS256"}
+	p := f.provider(t)
+	if p.Known().Kind != KindLemonLDAP {
+		t.Fatalf("detected %q", p.Known().Kind)
+	}
+	tok := f.sign(f.claims(""), "HS512", []byte(strings.Repeat("s", 64)), "")
+	_, err := p.VerifyIDToken(t.Context(), tok, VerifyOptions{})
+	if err == nil || !strings.Contains(err.Error(), "RS256") || !strings.Contains(err.Error(), "LemonLDAP") {
+		t.Fatalf("HS512 ID token: %v", err)
 	}
 }

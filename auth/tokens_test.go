@@ -165,3 +165,16 @@ func (p *Provider) authParamsURL(t *testing.T, o LoginOptions) string {
 	}
 	return u
 }
+
+// BenchmarkParseTokenResponse is the cost of reading a typical token
+// response by hand (every refresh pays it).
+func BenchmarkParseTokenResponse(b *testing.B) {
+	body := []byte(`{"access_token":"` + unsignedJWT(`{"aud":"https://api.example","exp":1800000000}`) + `","token_type":"Bearer","expires_in":3600,"refresh_token":"rt","id_token":"x.y.z","scope":"openid offline_access"}`)
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseTokenResponse(body, now, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -12,14 +12,17 @@ import (
 	"time"
 )
 
-// secretParams are parameter and JSON member names whose values are never
-// written to a trace: codes, verifiers, tokens, device codes, client
+// isSecretParam reports parameter and JSON member names whose values are
+// never written to a trace: codes, verifiers, tokens, device codes, client
 // credentials.
-var secretParams = map[string]bool{
-	"code": true, "code_verifier": true, "access_token": true, "refresh_token": true,
-	"id_token": true, "id_token_hint": true, "device_code": true, "user_code": true,
-	"client_secret": true, "client_assertion": true, "assertion": true, "token": true,
-	"subject_token": true, "actor_token": true, "logout_token": true, "password": true,
+func isSecretParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "code", "code_verifier", "access_token", "refresh_token", "id_token", "id_token_hint",
+		"device_code", "user_code", "client_secret", "client_assertion", "assertion", "token",
+		"subject_token", "actor_token", "logout_token", "password":
+		return true
+	}
+	return false
 }
 
 const (
@@ -113,7 +116,7 @@ func redactForm(s string) string {
 	for i, p := range parts {
 		k, _, hasValue := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || (hasValue && secretParams[strings.ToLower(name)]) {
+		if err != nil || (hasValue && isSecretParam(name)) {
 			parts[i] = k + "=" + redacted
 		}
 	}
@@ -142,7 +145,7 @@ func redactJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if secretParams[strings.ToLower(k)] {
+			if isSecretParam(k) {
 				x[k] = redacted
 			} else {
 				x[k] = redactJSON(e)
