@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/latchdev/latch/auth"
+	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
@@ -48,6 +49,9 @@ func (a *app) cacheList(ctx context.Context) error {
 	rows, err := e.CacheList(ctx)
 	if err != nil {
 		return err
+	}
+	if h, err := e.Health(ctx); err == nil {
+		a.printHealth(h)
 	}
 	if a.json() {
 		return writeJSON(a.stdout, rows)
@@ -109,4 +113,20 @@ func (a *app) cacheExplain(ctx context.Context, aud auth.Audience, minTTL time.D
 	}
 	fmt.Fprintf(a.stdout, "%s — %s\n", strings.ToUpper(verdict[:1])+verdict[1:], safeText(ex.Reason))
 	return nil
+}
+
+// printHealth tells people, on stderr, what a crash left behind and which
+// index entries were skipped.
+func (a *app) printHealth(h *session.CacheHealth) {
+	for _, p := range h.Problems {
+		fmt.Fprintf(a.stderr, "! index: %s\n", safeText(p))
+	}
+	for _, o := range h.Orphans {
+		chunks := "an unknown number of"
+		if o.Chunks > 0 {
+			chunks = fmt.Sprint(o.Chunks)
+		}
+		fmt.Fprintf(a.stderr, "! %s chunk item(s) of generation %s left behind by an interrupted write under %s; remove with: latch cache rm %s\n",
+			chunks, safeText(o.Gen), safeText(string(o.Key)), shellQuote(string(o.Key)))
+	}
 }

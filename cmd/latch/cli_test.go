@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/latchdev/latch/auth/authtest"
+	"github.com/zalando/go-keyring"
 )
 
 // The in-process tests run commands through run() with their own streams,
@@ -243,4 +245,34 @@ func storedRefreshToken(t *testing.T, c *cli) string {
 	}
 	rt, _ := secretRecord(t, rows[0]["key"].(string))["refresh_token"].(string)
 	return rt
+}
+
+// Chunks a crash left behind are listed by cache ls and swept by cache rm.
+func TestCLICacheListsAndSweepsOrphanedChunks(t *testing.T) {
+	c := newCLI(t)
+	key := "latch/v1 tenant=24:https://gone.example/oidc client=1:c sub=1:s"
+	idx := filepath.Join(c.home, ".local", "state", "latch", "index.json")
+	os.MkdirAll(filepath.Dir(idx), 0o700)
+	b, _ := json.Marshal(map[string]any{"v": 1, "records": map[string]any{}, "profiles": map[string]any{},
+		"pending": []map[string]any{{"key": key, "gen": "a1b2c3d4", "chunks": 2}}})
+	if err := os.WriteFile(idx, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := keyring.Set("latch", key+" #a1b2c3d4/"+strconv.Itoa(i), "chunk"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := c.ok("cache", "ls"); !strings.Contains(r.stderr, "left behind") || !strings.Contains(r.stderr, "latch cache rm") {
+		t.Fatalf("cache ls does not show the orphaned chunks: %q", r.stderr)
+	}
+	c.ok("cache", "rm", key)
+	for i := range 2 {
+		if _, err := keyring.Get("latch", key+" #a1b2c3d4/"+strconv.Itoa(i)); err == nil {
+			t.Errorf("chunk %d is still in the keyring after cache rm", i)
+		}
+	}
+	if r := c.ok("cache", "ls"); strings.Contains(r.stderr, "left behind") {
+		t.Errorf("cache ls still lists the swept chunks: %q", r.stderr)
+	}
 }
