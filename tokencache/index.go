@@ -65,8 +65,10 @@ type AudienceEntry struct {
 	Key      string        `json:"key"`
 	Audience auth.Audience `json:"audience"`
 	Scope    string        `json:"scope,omitempty"`
-	Expiry   time.Time     `json:"expiry,omitzero"`
-	Issued   time.Time     `json:"issued,omitzero"`
+	// ScopeRequested: Scope is what was asked for; the provider named none.
+	ScopeRequested bool      `json:"scope_requested,omitempty"`
+	Expiry         time.Time `json:"expiry,omitzero"`
+	Issued         time.Time `json:"issued,omitzero"`
 }
 
 func (e *Entry) layout() layout { return layout{Gen: e.Gen, Chunks: e.Chunks} }
@@ -143,7 +145,7 @@ func entryFor(r *Record, profile, store string, size int, l layout) *Entry {
 		}
 	}
 	for _, a := range r.Access {
-		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, Expiry: a.Expiry, Issued: a.Issued})
+		e.Audiences = append(e.Audiences, AudienceEntry{Key: AccessKey(r.Key, a.Audience), Audience: a.Audience, Scope: a.Scope, ScopeRequested: a.ScopeRequested, Expiry: a.Expiry, Issued: a.Issued})
 	}
 	return e
 }

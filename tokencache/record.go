@@ -33,7 +33,10 @@ type AccessToken struct {
 	AccessToken string        `json:"access_token"`
 	TokenType   string        `json:"token_type,omitempty"`
 	Scope       string        `json:"scope,omitempty"`
-	Expiry      time.Time     `json:"expiry,omitzero"`
+	// ScopeRequested: the provider named no scope, so Scope is what was
+	// asked for (RFC 6749 §5.1), not what was granted.
+	ScopeRequested bool      `json:"scope_requested,omitempty"`
+	Expiry         time.Time `json:"expiry,omitzero"`
 	// Issued is when the token was received; with Expiry it gives the
 	// token's lifetime.
 	Issued time.Time `json:"issued,omitzero"`
@@ -53,7 +56,7 @@ func (r *Record) Find(a auth.Audience) *AccessToken {
 // replaces the one for the same audience, a new refresh token replaces the
 // old (rotation), and a response without an ID token keeps the previous one.
 func (r *Record) Put(a auth.Audience, t *auth.Tokens, now time.Time) {
-	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, Expiry: t.Expiry, Issued: now}
+	at := AccessToken{Audience: a, AccessToken: t.AccessToken, TokenType: t.TokenType, Scope: t.Scope, ScopeRequested: t.ScopeRequested, Expiry: t.Expiry, Issued: now}
 	if old := r.Find(a); old != nil {
 		*old = at
 	} else {

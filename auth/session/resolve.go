@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
 )
 
@@ -49,6 +50,9 @@ func (c *Config) Resolve(sel Selector) (*Profile, error) {
 		return nil, ErrNoTenant
 	}
 	if err := CheckIssuer(p.Issuer); err != nil {
+		return nil, err
+	}
+	if err := checkPlainHTTP(p); err != nil {
 		return nil, err
 	}
 	if p.ClientID == "" {
@@ -96,6 +100,20 @@ func CheckIssuer(issuer string) error {
 		return fmt.Errorf("%w: %q", ErrBadIssuer, issuer)
 	}
 	return nil
+}
+
+// ErrInsecureIssuer: a plain-http issuer that is not this machine, in a
+// profile that does not allow it.
+var ErrInsecureIssuer = errors.New("the issuer is plain http to another machine: tokens would cross the network unencrypted")
+
+// checkPlainHTTP refuses, before any request, a plain-http issuer that is
+// not loopback unless the profile says insecure_allow_http.
+func checkPlainHTTP(p *Profile) error {
+	u, err := url.Parse(p.Issuer)
+	if err != nil || u.Scheme != "http" || p.InsecureAllowHTTP || auth.IsLoopbackHost(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%w (%s)", ErrInsecureIssuer, p.Issuer)
 }
 
 // found is a signed-in session as the index knows it: no keyring read yet.

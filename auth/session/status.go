@@ -11,18 +11,21 @@ import (
 
 // Status is one signed-in account, as status shows it. It holds no secret.
 type Status struct {
-	Profile     string    `json:"profile"`
-	Current     bool      `json:"current"`
-	Default     bool      `json:"default"`
-	Tenant      string    `json:"tenant"`
-	Alias       string    `json:"alias,omitempty"`
-	ClientID    string    `json:"client_id"`
-	Account     string    `json:"account"`
-	Subject     string    `json:"sub"`
-	Expires     time.Time `json:"expires,omitzero"`
-	Scopes      []string  `json:"scopes"`
-	Audiences   []string  `json:"audiences"`
-	Refreshable bool      `json:"refreshable"`
+	Profile  string    `json:"profile"`
+	Current  bool      `json:"current"`
+	Default  bool      `json:"default"`
+	Tenant   string    `json:"tenant"`
+	Alias    string    `json:"alias,omitempty"`
+	ClientID string    `json:"client_id"`
+	Account  string    `json:"account"`
+	Subject  string    `json:"sub"`
+	Expires  time.Time `json:"expires,omitzero"`
+	Scopes   []string  `json:"scopes"`
+	// ScopesRequested: the provider named no scopes; Scopes are those asked
+	// for (RFC 6749 §5.1: granted as requested).
+	ScopesRequested bool     `json:"scopes_requested"`
+	Audiences       []string `json:"audiences"`
+	Refreshable     bool     `json:"refreshable"`
 	// State is "valid", "expired, refreshable" or "sign-in required".
 	State string `json:"state"`
 	Store string `json:"store"`
@@ -60,7 +63,7 @@ func statusOf(x *tokencache.Index, e *tokencache.Entry, now time.Time) Status {
 	}
 	for _, a := range e.Audiences {
 		if a.Audience.Resource == "" && a.Audience.Organization == "" {
-			r.Scopes = strings.Fields(a.Scope)
+			r.Scopes, r.ScopesRequested = strings.Fields(a.Scope), a.ScopeRequested
 		}
 		if a.Audience.Resource != "" {
 			r.Audiences = append(r.Audiences, a.Audience.Resource)

@@ -29,6 +29,9 @@ func (e *Engine) AddTenant(ctx context.Context, name string, p Profile, o AddOpt
 	if err := CheckIssuer(p.Issuer); err != nil {
 		return nil, err
 	}
+	if err := checkPlainHTTP(&p); err != nil {
+		return nil, err
+	}
 	cfg, err := LoadConfig(e.ConfigPath)
 	if err != nil {
 		return nil, err

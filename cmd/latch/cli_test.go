@@ -276,3 +276,81 @@ func TestCLICacheListsAndSweepsOrphanedChunks(t *testing.T) {
 		t.Errorf("cache ls still lists the swept chunks: %q", r.stderr)
 	}
 }
+
+func TestCLICompletesTenantsAndAccounts(t *testing.T) {
+	op := authtest.StartProvider(t)
+	c := newCLI(t)
+	c.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	c.ok("tenant", "add", "globex", "--issuer", op.Issuer, "--client-id", authtest.ClientRS256)
+	if r := c.ok("__complete", "token", "--tenant", ""); !strings.Contains(r.stdout, "acme\n") || !strings.Contains(r.stdout, "globex\n") {
+		t.Errorf("tenant completion:\n%s", r.stdout)
+	}
+	c.ok("login", "--tenant", "acme", "--resource", authtest.Resource)
+	if r := c.ok("__complete", "token", "--tenant", "acme", "--account", ""); !strings.Contains(r.stdout, "alice") {
+		t.Errorf("account completion:\n%s", r.stdout)
+	}
+	if r := c.ok("__complete", "token", "--resource", ""); !strings.Contains(r.stdout, authtest.Resource) {
+		t.Errorf("resource completion:\n%s", r.stdout)
+	}
+}
+
+func TestCLIPlainHTTPIssuerNeedsConsent(t *testing.T) {
+	c := newCLI(t)
+	r := c.run("tenant", "add", "lan", "--issuer", "http://idp.lan.example/oidc", "--client-id", "c")
+	if r.code != 1 || !strings.Contains(r.stderr, "plain http") || !strings.Contains(r.stderr, "--insecure-allow-http") {
+		t.Fatalf("plain-http issuer: %d %q", r.code, r.stderr)
+	}
+	if r := c.run("token", "--issuer", "http://idp.lan.example/oidc", "--client-id", "c"); r.code != 1 || !strings.Contains(r.stderr, "plain http") {
+		t.Fatalf("plain-http issuer by flags: %d %q", r.code, r.stderr)
+	}
+	c.ok("tenant", "add", "lan", "--issuer", "http://idp.lan.example/oidc", "--client-id", "c", "--insecure-allow-http")
+}
+
+// -v traces every provider request on stderr with no secret in it.
+func TestCLIVerboseTraceHasNoSecrets(t *testing.T) {
+	op := authtest.StartProvider(t)
+	c := newCLI(t)
+	c.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	login := c.ok("-v", "login")
+	refresh := c.ok("token", "-v", "--force-refresh")
+	trace := login.stderr + refresh.stderr
+	if !strings.Contains(trace, "POST") || !strings.Contains(trace, op.Issuer+"/token") || !strings.Contains(trace, "200") {
+		t.Fatalf("the trace lacks the token requests:\n%s", trace)
+	}
+	rec := secretRecord(t, storedKey(t, c))
+	for _, name := range []string{"refresh_token", "id_token"} {
+		if v, _ := rec[name].(string); v == "" || strings.Contains(trace, v) {
+			t.Errorf("the trace shows the %s (or it is missing)", name)
+		}
+	}
+	if strings.Contains(trace, strings.TrimSpace(refresh.stdout)) {
+		t.Error("the trace shows the access token")
+	}
+	if !strings.Contains(trace, "code_verifier=%5Bredacted%5D") && !strings.Contains(trace, "code_verifier=[redacted]") {
+		t.Errorf("the code exchange's verifier is not shown redacted:\n%s", trace)
+	}
+}
+
+// A record in a format this latch cannot read means "sign in again": exit 2.
+func TestCLIUnknownRecordFormatIsSignInRequired(t *testing.T) {
+	op := authtest.StartProvider(t)
+	c := newCLI(t)
+	c.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	c.ok("login")
+	if err := keyring.Set("latch", storedKey(t, c), `{"v":99}`); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("token"); r.code != 2 || !strings.Contains(r.stderr, "latch login") {
+		t.Fatalf("unknown record format: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func storedKey(t *testing.T, c *cli) string {
+	t.Helper()
+	var rows []map[string]any
+	json.Unmarshal([]byte(c.ok("status", "-o", "json").stdout), &rows)
+	if len(rows) != 1 {
+		t.Fatalf("want one session, have %d", len(rows))
+	}
+	return rows[0]["key"].(string)
+}

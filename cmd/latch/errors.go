@@ -67,6 +67,8 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 		return "no tenant chosen", "pass --tenant NAME (see latch tenant ls), or --issuer URL --client-id ID; latch tenant use NAME sets a default", code
 	case errors.Is(err, session.ErrNoClientID):
 		return msg, "pass --client-id ID (for Logto, the application's App ID)", code
+	case errors.Is(err, session.ErrInsecureIssuer):
+		return msg, "use the provider's https URL; only if you accept that risk, add the tenant with --insecure-allow-http", code
 	case errors.Is(err, session.ErrBadIssuer):
 		return msg, "an issuer is an https URL, for Logto https://<tenant>.logto.app/oidc", code
 	case errors.Is(err, tokencache.ErrKeyringLocked):

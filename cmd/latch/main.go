@@ -137,6 +137,9 @@ func (a *app) commands(args []string) []*cobra.Command {
 	for _, b := range builders {
 		all = append(all, b.build())
 	}
+	for _, c := range all {
+		a.completeResourceAndOrg(c)
+	}
 	return all
 }
 

@@ -25,6 +25,16 @@ func (a *app) statusCommand() *cobra.Command {
 // status does).
 var errNotSignedIn = hinted{fmt.Errorf("%w: not signed in anywhere", session.ErrSignInRequired), "sign in with: latch login --tenant NAME (latch tenant ls lists them)"}
 
+// scopesText is the scopes, marked when they are the ones asked for
+// because the provider named none.
+func scopesText(scopes []string, requested bool) string {
+	s := strings.Join(scopes, " ")
+	if requested && s != "" {
+		s += " (as requested; the provider named none)"
+	}
+	return s
+}
+
 func (a *app) status(ctx context.Context) error {
 	e, err := a.engine()
 	if err != nil {
@@ -62,7 +72,7 @@ func (a *app) status(ctx context.Context) error {
 			}
 		}
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, name, cell(r.Account), cell(r.Tenant), exp,
-			cell(strings.Join(r.Scopes, " ")), r.State, r.Store)
+			cell(scopesText(r.Scopes, r.ScopesRequested)), r.State, r.Store)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
