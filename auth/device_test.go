@@ -45,8 +45,10 @@ func TestDeviceLoginPollsUntilApprovedOrDenied(t *testing.T) {
 			f.srv.Config.Handler = mux
 			f.meta["device_authorization_endpoint"] = f.srv.URL + "/device"
 			var shown Step
+			kinds := map[StepKind]int{}
 			start := time.Now()
 			res, err := f.provider(t).DeviceLogin(t.Context(), DeviceOptions{Progress: func(s Step) {
+				kinds[s.Kind]++
 				if s.Kind == StepDeviceCode {
 					shown = s
 				}
@@ -57,6 +59,10 @@ func TestDeviceLoginPollsUntilApprovedOrDenied(t *testing.T) {
 			if tt.wantErr == "" {
 				if err != nil || res.Identity.Subject != "u1" {
 					t.Fatalf("err %v", err)
+				}
+				// The steps say what happened in this flow: no code was exchanged.
+				if kinds[StepDeviceApproved] != 1 || kinds[StepTokensIssued] != 1 || kinds[StepExchange] != 0 {
+					t.Errorf("device steps %v: want approved and tokens issued, no code exchange", kinds)
 				}
 				if time.Since(start) < time.Second {
 					t.Error("polled faster than the interval the provider asked for")
