@@ -220,18 +220,11 @@ func TestCachedProviderDownFailsFast(t *testing.T) {
 			if tt.name == "no answer" {
 				f.meta["authorization_endpoint"] = "http://" + hang.Addr().String() + "/auth"
 			}
-			cfg := &Config{Issuer: f.srv.URL, ClientID: "cli", CacheDir: t.TempDir()}
-			if _, err := Discover(t.Context(), cfg); err != nil {
-				t.Fatal(err)
-			}
-			p, err := Discover(t.Context(), cfg)
-			if err != nil || !p.FromCache {
-				t.Fatalf("second discovery not from the cache: %v", err)
-			}
+			p := cachedProvider(t, f)
 			tt.down(f)
 			var got steps
 			opened := false
-			_, err = p.Login(t.Context(), LoginOptions{Progress: got.add, OpenBrowser: func(string) error { opened = true; return nil }})
+			_, err := p.Login(t.Context(), LoginOptions{Progress: got.add, OpenBrowser: func(string) error { opened = true; return nil }})
 			if !errors.Is(err, ErrProviderUnreachable) || opened {
 				t.Fatalf("err = %v, browser opened %v", err, opened)
 			}
@@ -248,16 +241,22 @@ func TestCachedProviderDownFailsFast(t *testing.T) {
 // Any HTTP answer means up: the authorization endpoint answers 400 to a
 // bare GET, and the sign-in goes on.
 func TestCachedProviderAnsweringAnErrorIsUp(t *testing.T) {
-	f := newFakeOP(t)
+	p := cachedProvider(t, newFakeOP(t))
+	if _, err := p.Login(t.Context(), LoginOptions{OpenBrowser: browse, Timeout: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cachedProvider discovers f twice, so the provider comes from the disk cache.
+func cachedProvider(t *testing.T, f *fakeOP) *Provider {
+	t.Helper()
 	cfg := &Config{Issuer: f.srv.URL, ClientID: "cli", CacheDir: t.TempDir()}
 	if _, err := Discover(t.Context(), cfg); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Discover(t.Context(), cfg)
 	if err != nil || !p.FromCache {
-		t.Fatalf("not from the cache: %v", err)
+		t.Fatalf("second discovery not from the cache: %v", err)
 	}
-	if _, err := p.Login(t.Context(), LoginOptions{OpenBrowser: browse, Timeout: 30 * time.Second}); err != nil {
-		t.Fatal(err)
-	}
+	return p
 }
