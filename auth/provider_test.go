@@ -30,25 +30,7 @@ func TestAgainstOIDCProvider(t *testing.T) {
 	}
 	pages := make(chan *authtest.BrowserResult, 1)
 	var stray int
-	browse := func(u string) error {
-		// Someone else on the machine pokes the listener first: refused,
-		// and the sign-in goes on.
-		redirect, _ := url.Parse(u)
-		resp, err := http.Get(redirect.Query().Get("redirect_uri") + "?state=guess&code=stolen")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		stray = resp.StatusCode
-		go func() {
-			res, err := authtest.Browse(u, "carol", false)
-			if err != nil {
-				t.Error(err)
-			}
-			pages <- res
-		}()
-		return nil
-	}
+	browse := strayThenBrowse(t, "carol", &stray, pages)
 	var cached, pasteOffered bool
 	progress := func(s auth.Step) {
 		cached = cached || (s.Kind == auth.StepDiscovery && s.Cached)
@@ -117,5 +99,28 @@ func TestDeniedAtOIDCProvider(t *testing.T) {
 	}
 	if page := <-pages; page == nil || page.Status != 400 || !strings.Contains(page.Body, "denied") {
 		t.Errorf("the page does not say the sign-in was denied: %+v", page)
+	}
+}
+
+// strayThenBrowse is a browser that signs in as user, after someone else on
+// the machine poked the listener with a guessed state; stray gets the
+// status that request was answered with.
+func strayThenBrowse(t *testing.T, user string, stray *int, pages chan<- *authtest.BrowserResult) func(string) error {
+	return func(u string) error {
+		redirect, _ := url.Parse(u)
+		resp, err := http.Get(redirect.Query().Get("redirect_uri") + "?state=guess&code=stolen")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		*stray = resp.StatusCode
+		go func() {
+			res, err := authtest.Browse(u, user, false)
+			if err != nil {
+				t.Error(err)
+			}
+			pages <- res
+		}()
+		return nil
 	}
 }
