@@ -40,7 +40,10 @@ func readBoundedLine(br *bufio.Reader) (string, bool, error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		return strings.TrimSpace(b.String()), long, err
+		if long {
+			return "", true, err
+		}
+		return strings.TrimSpace(b.String()), false, err
 	}
 }
 
