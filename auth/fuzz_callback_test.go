@@ -65,3 +65,20 @@ func mustBeThisSignIn(t *testing.T, path, rawPath, host, rawQuery string, hosts 
 		}
 	}
 }
+
+// BenchmarkCallbackChecks is what the listener spends on one request before
+// it answers (a real redirect, with state and iss).
+func BenchmarkCallbackChecks(b *testing.B) {
+	rules := newCallbackRules(CallbackCheck{State: "s1", Issuer: "https://op.example/oidc", RequireIssuer: true}, 8400)
+	target := "/callback?state=s1&iss=https%3A%2F%2Fop.example%2Foidc&code=" + strings.Repeat("c", 43)
+	u, err := url.ParseRequestURI(target)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if v := rules.judgeRequest(http.MethodGet, "127.0.0.1:8400", target, u); v.status != 0 || v.code == "" {
+			b.Fatalf("refused: %+v", v)
+		}
+	}
+}
