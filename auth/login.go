@@ -195,8 +195,11 @@ func (f *flow) wait(ctx context.Context, o LoginOptions, progress *progress) (ca
 	}
 	progress.send(Step{Kind: StepWaiting, Deadline: time.Now().Add(timeout), Paste: o.Paste != nil})
 	if o.Paste != nil {
-		go readPastes(o.Paste, func(line string) bool {
-			err := f.lb.offerPaste(line)
+		go readPastes(o.Paste, func(line string, long bool) bool {
+			err := fmt.Errorf("%w: the line is too long", ErrBadPaste)
+			if !long {
+				err = f.lb.offerPaste(line)
+			}
 			if err != nil {
 				progress.send(Step{Kind: StepPasteRejected, Detail: err.Error()})
 			}

@@ -115,7 +115,19 @@ func TestHostileRequestsKeepTheSignInWaiting(t *testing.T) {
 		})
 	}
 	shown := make(chan string, 1)
-	go func() { _, body := raw(t, lb.Addr, "GET", good, "localhost:"+port); shown <- body }()
+	go func() {
+		// The Host a browser sends for a localhost redirect.
+		req, _ := http.NewRequest("GET", "http://"+lb.Addr+good, nil)
+		req.Host = "localhost:" + port
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			shown <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		shown <- string(b)
+	}()
 	if w := <-done; w.err != nil || w.code != "abc" {
 		t.Fatalf("the real redirect after the hostile ones: %q, %v", w.code, w.err)
 	}

@@ -19,7 +19,8 @@ func TestCallbackPageInChromium(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/ok":
-			writePage(w, 200, page{OK: true, Title: "Signed in", Message: "latch has your sign-in."})
+			writePage(w, 200, signedInPage(&Identity{Issuer: "https://acme.logto.app/oidc",
+				Claims: map[string]any{"name": `Ada <img src=x onerror=alert(1)>`, "email": "ada@example.test"}}))
 		case "/fail":
 			writePage(w, 400, page{Title: "Sign-in failed", Message: "The sign-in was denied in the browser.",
 				Detail: `access_denied: <script>document.title="pwned"</script><img src=x onerror=alert(1)>`})
@@ -43,6 +44,9 @@ func TestCallbackPageInChromium(t *testing.T) {
 		dom := authtest.Chromium(t, srv.URL+tt.path, shot)
 		if !strings.Contains(dom, tt.text) || !strings.Contains(dom, "close this tab") {
 			t.Errorf("%s: the page lacks %q:\n%s", tt.path, tt.text, dom)
+		}
+		if tt.path == "/ok" && !strings.Contains(dom, "Signed in to https://acme.logto.app/oidc as Ada &lt;img src=x onerror=alert(1)&gt; &lt;ada@example.test&gt;.") {
+			t.Errorf("the page does not name the tenant and the account as text:\n%s", dom)
 		}
 		if strings.Contains(dom, "<script>") || strings.Contains(dom, "<img") || !strings.Contains(dom, "<title>latch: "+tt.text+"</title>") {
 			t.Errorf("%s: the provider's text became markup:\n%s", tt.path, dom)

@@ -10,17 +10,14 @@ import (
 // maxPasteLine bounds one pasted line; a longer one is refused whole.
 const maxPasteLine = 16 << 10
 
-// readPastes calls each with every line of r until each returns false or r
-// ends. A line over maxPasteLine is passed on as a line that no check
-// accepts, so the person hears about it.
-func readPastes(r io.Reader, each func(line string) bool) {
+// readPastes calls each with every non-blank line of r until each returns
+// false or r ends. A line over maxPasteLine is passed on as long, without
+// its text.
+func readPastes(r io.Reader, each func(line string, long bool) bool) {
 	br := bufio.NewReaderSize(r, 4096)
 	for {
 		line, long, err := readBoundedLine(br)
-		if long {
-			line = "\x00too long"
-		}
-		if (line != "" || long) && !each(line) {
+		if (line != "" || long) && !each(line, long) {
 			return
 		}
 		if err != nil {
@@ -43,7 +40,10 @@ func readBoundedLine(br *bufio.Reader) (string, bool, error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		return strings.TrimSpace(b.String()), long, err
+		if long {
+			return "", true, err
+		}
+		return strings.TrimSpace(b.String()), false, err
 	}
 }
 
