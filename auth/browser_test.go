@@ -178,7 +178,9 @@ func TestCheckBrowserURL(t *testing.T) {
 	}
 }
 
-// A discovery document naming hostile endpoints never gets them opened.
+// A discovery document naming hostile endpoints never gets them opened:
+// discovery refuses it before it is cached, and were a provider built from
+// such metadata anyway, Login and the opener refuse the URL.
 func TestHostileEndpointsAreNeverOpened(t *testing.T) {
 	dir := t.TempDir()
 	script, out := recorder(t, dir, "browser", 0)
@@ -187,17 +189,23 @@ func TestHostileEndpointsAreNeverOpened(t *testing.T) {
 		f := newFakeOP(t)
 		f.meta["authorization_endpoint"] = endpoint
 		f.meta["end_session_endpoint"] = endpoint
-		p := f.provider(t)
+		_, err := Discover(t.Context(), &Config{Issuer: f.srv.URL, ClientID: "cli", CacheDir: t.TempDir()})
+		if !errors.Is(err, ErrInvalidDiscovery) && !errors.Is(err, ErrInsecureURL) {
+			t.Errorf("discovery accepted the endpoint %s: %v", endpoint, err)
+		}
+		// Metadata that got past discovery some other way.
+		p := newFakeOP(t).provider(t)
+		p.Metadata.AuthorizationEndpoint, p.Metadata.EndSessionEndpoint = endpoint, endpoint
 		opened := false
-		_, err := p.Login(t.Context(), LoginOptions{OpenBrowser: func(string) error { opened = true; return nil }})
+		_, err = p.Login(t.Context(), LoginOptions{OpenBrowser: func(string) error { opened = true; return nil }})
 		if !errors.Is(err, ErrUnsafeBrowserURL) || opened {
 			t.Errorf("authorization endpoint %s: err %v, opened %v", endpoint, err, opened)
 		}
 		if _, err := p.Login(t.Context(), LoginOptions{}); !errors.Is(err, ErrUnsafeBrowserURL) {
 			t.Errorf("authorization endpoint %s with the default opener: %v", endpoint, err)
 		}
-		if err := OpenBrowser(p.EndSessionURL()); !errors.Is(err, ErrUnsafeBrowserURL) {
-			t.Errorf("end-session endpoint %s: %v", endpoint, err)
+		if err := p.OpenEndSession(t.Context(), "", OpenBrowser); err == nil {
+			t.Errorf("end-session endpoint %s was served", endpoint)
 		}
 	}
 	if _, err := os.Stat(out); err == nil {

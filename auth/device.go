@@ -59,8 +59,12 @@ func (p *Provider) DeviceLogin(ctx context.Context, o DeviceOptions) (*Result, e
 		scopes = DefaultScopes
 	}
 	form := url.Values{"client_id": {p.Config.ClientID}, "scope": {strings.Join(scopes, " ")}}
-	for _, r := range o.Resources {
-		form.Add("resource", r)
+	if p.audienceParam() == AudienceParamResource {
+		for _, r := range o.Resources {
+			form.Add("resource", r)
+		}
+	} else if len(o.Resources) > 0 {
+		form.Set(p.audienceParam(), o.Resources[0])
 	}
 	da, err := p.startDevice(ctx, form)
 	if err != nil {
@@ -118,7 +122,7 @@ func (p *Provider) pollDevice(ctx context.Context, da *deviceAuth, aud Audience,
 	}
 	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "device_code": {da.DeviceCode}, "client_id": {p.Config.ClientID}}
 	if aud.Resource != "" {
-		form.Set("resource", aud.Resource)
+		form.Set(p.audienceParam(), aud.Resource)
 	}
 	t := time.NewTimer(interval)
 	defer t.Stop()

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -122,7 +121,7 @@ func (p *Provider) Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	if len(p.Metadata.CodeChallengeMethods) > 0 && !slices.Contains(p.Metadata.CodeChallengeMethods, "S256") {
 		return nil, errors.New("the provider does not support PKCE S256; latch will not sign in without it")
 	}
-	if err := CheckBrowserURL(p.Metadata.AuthorizationEndpoint); err != nil {
+	if err := p.checkBrowserURL(p.Metadata.AuthorizationEndpoint); err != nil {
 		return nil, fmt.Errorf("the provider's authorization endpoint: %w", err)
 	}
 	if p.FromCache {
@@ -165,7 +164,7 @@ func (p *Provider) startFlow(o LoginOptions) (*flow, error) {
 	f.lb = lb
 	f.conf = p.oauth2Config(lb.RedirectURI, o.scopes())
 	if f.authURL, err = p.authCodeURL(f.conf, o, f.state, f.nonce, f.verifier); err == nil {
-		err = CheckBrowserURL(f.authURL)
+		err = p.checkBrowserURL(f.authURL)
 	}
 	if err != nil {
 		lb.Close()
@@ -216,16 +215,16 @@ func (f *flow) wait(ctx context.Context, o LoginOptions, progress *progress) (ca
 // finish exchanges the code and verifies the ID token.
 func (p *Provider) finish(ctx context.Context, f *flow, o LoginOptions, code string, progress *progress) (*Result, error) {
 	aud := Audience{}
-	exchangeOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(f.verifier)}
 	if len(o.Resources) > 0 {
 		aud.Resource = o.Resources[0]
-		exchangeOpts = append(exchangeOpts, oauth2.SetAuthURLParam("resource", aud.Resource))
 	}
-	tok, err := f.conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, p.Config.client()), code, exchangeOpts...)
+	// Parsed by hand (token_type, expires_in, scope, the audience check),
+	// the resource sent in the provider's own audience parameter.
+	tokens, err := p.ExchangeCode(ctx, CodeExchange{Code: code, RedirectURI: f.conf.RedirectURL, Verifier: f.verifier,
+		Scopes: o.scopes(), Audience: aud})
 	if err != nil {
 		return nil, fmt.Errorf("exchanging the code: %w", err)
 	}
-	tokens := fromOAuth2(tok)
 	progress.send(Step{Kind: StepExchange, Detail: p.Metadata.TokenEndpoint})
 	if tokens.IDToken == "" {
 		return nil, errors.New("the provider sent no ID token: include the openid scope")
@@ -241,12 +240,20 @@ func (p *Provider) finish(ctx context.Context, f *flow, o LoginOptions, code str
 	return &Result{Tokens: tokens, Identity: id, Audience: aud}, nil
 }
 
-// isEntra reports a Microsoft identity platform authority. It issues
-// refresh tokens for offline_access without prompt=consent, and there the
-// prompt would ask for consent at every sign-in.
-func (p *Provider) isEntra() bool {
-	u, err := url.Parse(p.Metadata.Issuer)
-	return p.Metadata.IsMultiTenant() || (err == nil && strings.HasSuffix(u.Hostname(), "login.microsoftonline.com"))
+// checkBrowserURL is CheckBrowserURL, loosened only for a profile that
+// allows plain http (Config.InsecureAllowHTTP): then an http: URL on the
+// issuer's own host is accepted too (discovery has checked the rest).
+func (p *Provider) checkBrowserURL(raw string) error {
+	err := CheckBrowserURL(raw)
+	if err == nil || !p.Config.InsecureAllowHTTP {
+		return err
+	}
+	u, uerr := url.Parse(raw)
+	iss, ierr := url.Parse(p.Config.Issuer)
+	if uerr == nil && ierr == nil && u.Scheme == "http" && u.Host == iss.Host && iss.Scheme == "http" {
+		return nil
+	}
+	return err
 }
 
 func (o *LoginOptions) scopes() []string {
@@ -310,6 +317,11 @@ func (p *Provider) authCodeURL(conf *oauth2.Config, o LoginOptions, state, nonce
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", err
+	}
+	if p.audienceParam() != AudienceParamResource {
+		// authParams sent the first resource as audience=; the provider
+		// knows no resource indicators.
+		return raw, nil
 	}
 	q := u.Query()
 	for _, r := range o.Resources {

@@ -217,9 +217,3 @@ func retrieveError(resp *http.Response, body []byte) *ProviderError {
 	return pe
 }
 
-func fromOAuth2(t *oauth2.Token) *Tokens {
-	out := &Tokens{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken, Expiry: t.Expiry}
-	out.IDToken, _ = t.Extra("id_token").(string)
-	out.Scope, _ = t.Extra("scope").(string)
-	return out
-}
