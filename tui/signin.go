@@ -295,7 +295,8 @@ func (m Model) viewPickerAndError(b *strings.Builder, enter string) span {
 
 func (s signinModel) stepAfter(k auth.StepKind) bool {
 	for kind := range s.steps {
-		if kind > k {
+		// A rejected paste is not progress: the wait goes on.
+		if kind > k && kind != auth.StepPasteRejected {
 			return true
 		}
 	}
@@ -340,7 +341,7 @@ func (m Model) viewDeviceSignIn() (string, span) {
 	d, ok := s.steps[auth.StepDiscovery]
 	line(ok, "Discovery", m.stepDetail(d))
 	_, got := s.steps[auth.StepDeviceCode]
-	_, exchanged := s.steps[auth.StepExchange]
+	_, exchanged := s.steps[auth.StepDeviceApproved]
 	switch {
 	case got && !exchanged && !s.done:
 		m.stepLine(&b, s.spin.View(), "Waiting for approval", short(max(0, s.deadline.Sub(m.opts.Now())))+" left")
