@@ -1,0 +1,96 @@
+package hydra
+
+import (
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type statusRow struct {
+	Tenant      string   `json:"tenant"`
+	Account     string   `json:"account"`
+	Subject     string   `json:"sub"`
+	Scopes      []string `json:"scopes"`
+	Refreshable bool     `json:"refreshable"`
+	Store       string   `json:"store"`
+}
+
+func (u *user) status() []statusRow {
+	u.t.Helper()
+	r := u.ok("status", "-o", "json")
+	var rows []statusRow
+	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
+		u.t.Fatalf("status -o json is not JSON: %v\n%s", err, r.stdout)
+	}
+	return rows
+}
+
+// token runs latch token and returns the printed token and how many
+// requests reached Hydra meanwhile.
+func (u *user) token(args ...string) (string, int) {
+	u.t.Helper()
+	before := u.h.Proxy.Hits()
+	r := u.ok(append([]string{"token"}, args...)...)
+	return strings.TrimSpace(r.stdout), u.h.Proxy.Hits() - before
+}
+
+// authURL is the authorization URL latch printed and the browser opened.
+func authURL(t *testing.T, stderr string) url.Values {
+	t.Helper()
+	for _, f := range strings.Fields(stderr) {
+		if strings.Contains(f, "/oauth2/auth?") {
+			u, err := url.Parse(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.Query()
+		}
+	}
+	t.Fatalf("login printed no authorization URL:\n%s", stderr)
+	return nil
+}
+
+func TestLoginStatusAndCachedToken(t *testing.T) {
+	h := hydra(t)
+	u := newUser(t, h)
+	login, issued := u.login()
+
+	q := authURL(t, login.stderr)
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
+		t.Errorf("authorization request is not PKCE S256: %v", q)
+	}
+	if !slices.Contains(strings.Fields(q.Get("scope")), "offline_access") {
+		t.Errorf("authorization request does not ask for offline_access: scope=%q", q.Get("scope"))
+	}
+	if want := "Signed in to " + h.Issuer + " as Alice Example <alice@example.test>"; !strings.Contains(login.stderr, want) {
+		t.Errorf("login output lacks %q:\n%s", want, login.stderr)
+	}
+	if issued.RefreshToken == "" || !issued.IDToken {
+		t.Fatalf("Hydra issued no refresh token or no ID token for offline_access: %+v", issued)
+	}
+
+	rows := u.status()
+	if len(rows) != 1 {
+		t.Fatalf("status: want one account, got %+v", rows)
+	}
+	if r := rows[0]; r.Tenant != h.Issuer || r.Subject != Alice.Subject || !strings.Contains(r.Account, Alice.Email) || !r.Refreshable {
+		t.Errorf("status row = %+v; want tenant %s, sub %s, account with %s, refreshable", r, h.Issuer, Alice.Subject, Alice.Email)
+	}
+
+	first, hits := u.token()
+	if first != issued.AccessToken {
+		t.Errorf("latch token printed %.12q…, not the access token Hydra issued", first)
+	}
+	if hits != 0 {
+		t.Errorf("latch token right after login made %d requests to Hydra, want 0", hits)
+	}
+	second, hits := u.token()
+	if second != first || hits != 0 {
+		t.Errorf("second latch token: same token %v, %d requests to Hydra; want the same token and 0", second == first, hits)
+	}
+	if !u.active(second) {
+		t.Error("Hydra's introspection says the printed access token is not active")
+	}
+}
