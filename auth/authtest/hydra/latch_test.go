@@ -37,7 +37,7 @@ func (u *user) token(args ...string) (string, int) {
 }
 
 // authURL is the authorization URL latch printed and the browser opened.
-func authURL(t *testing.T, stderr string) url.Values {
+func authURL(t testing.TB, stderr string) url.Values {
 	t.Helper()
 	for _, f := range strings.Fields(stderr) {
 		if strings.Contains(f, "/oauth2/auth?") {

@@ -67,8 +67,10 @@ func setup(dir string) error {
 		return err
 	}
 	env.latch, env.browser = filepath.Join(dir, "latch"), filepath.Join(dir, "hydrabrowser")
-	root := filepath.Join(wd, "..", "..", "..")
-	if err := goBuild(ctx, root, "./cmd/latch", env.latch); err != nil {
+	// LATCH_BIN runs the suite against another latch build (a branch).
+	if bin := os.Getenv("LATCH_BIN"); bin != "" {
+		env.latch = bin
+	} else if err := goBuild(ctx, filepath.Join(wd, "..", "..", ".."), "./cmd/latch", env.latch); err != nil {
 		return err
 	}
 	if err := goBuild(ctx, wd, "./cmd/hydrabrowser", env.browser); err != nil {
@@ -89,7 +91,7 @@ func goBuild(ctx context.Context, dir, pkg, out string) error {
 }
 
 // missing skips the test, or fails it with CI=true, for want of a component.
-func missing(t *testing.T, what string, why error) {
+func missing(t testing.TB, what string, why error) {
 	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatalf("%s is required in CI but missing: %v", what, why)
@@ -98,7 +100,7 @@ func missing(t *testing.T, what string, why error) {
 }
 
 // hydra is the shared Hydra, or a skip (a failure in CI) when there is none.
-func hydra(t *testing.T) *Server {
+func hydra(t testing.TB) *Server {
 	t.Helper()
 	if env.err != nil {
 		missing(t, "Ory Hydra", env.err)
@@ -107,7 +109,7 @@ func hydra(t *testing.T) *Server {
 }
 
 // slashHydra is a second Hydra whose issuer ends in "/".
-func slashHydra(t *testing.T) *Server {
+func slashHydra(t testing.TB) *Server {
 	t.Helper()
 	hydra(t)
 	env.slashOnce.Do(func() {
@@ -120,7 +122,7 @@ func slashHydra(t *testing.T) *Server {
 }
 
 // requireKeyring asks D-Bus whether a Secret Service owns its name.
-func requireKeyring(t *testing.T) {
+func requireKeyring(t testing.TB) {
 	t.Helper()
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		missing(t, "Secret Service keyring", errors.New("no D-Bus session (../../../.ci/with-keyring starts one)"))
@@ -135,7 +137,7 @@ func requireKeyring(t *testing.T) {
 // user is one person at a terminal, signed in to one Hydra client: their
 // own HOME, config and state, and latch's profile flags.
 type user struct {
-	t       *testing.T
+	t       testing.TB
 	h       *Server
 	client  *Client
 	port    int
@@ -143,7 +145,7 @@ type user struct {
 	browser string // the test browser's log
 }
 
-func newUser(t *testing.T, h *Server) *user {
+func newUser(t testing.TB, h *Server) *user {
 	t.Helper()
 	requireKeyring(t)
 	port, err := FreePort()
