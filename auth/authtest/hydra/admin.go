@@ -34,6 +34,9 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("hydra admin %s %s: %d %.300s", e.Method, e.Path, e.Status, e.Body)
 }
 
+// ErrExited is a Hydra that exited before it was ready.
+var ErrExited = errors.New("hydra exited before it was ready")
+
 // ErrNoRedirect is a login or consent acceptance without a redirect_to.
 var ErrNoRedirect = errors.New("hydra accepted without a redirect_to")
 
@@ -106,7 +109,7 @@ func (a *Admin) Ready(ctx context.Context, exited <-chan struct{}) error {
 		case <-ctx.Done():
 			return fmt.Errorf("hydra not ready: %w (last: %w)", ctx.Err(), last)
 		case <-exited:
-			return fmt.Errorf("hydra exited before it was ready (last: %w)", last)
+			return fmt.Errorf("%w (last: %w)", ErrExited, last)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

@@ -53,13 +53,17 @@ func authURL(t testing.TB, stderr string) url.Values {
 }
 
 func TestLoginStatusAndCachedToken(t *testing.T) {
-	h := hydra(t)
+	h := sharedHydra(t)
 	u := newUser(t, h)
+	logins, consents := h.Consent.Counts()
 	login, issued := u.login()
+	if l, c := h.Consent.Counts(); l != logins+1 || c != consents+1 {
+		t.Errorf("sign-in went through the login app %d and the consent app %d times, want 1 and 1", l-logins, c-consents)
+	}
 
 	q := authURL(t, login.stderr)
-	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" {
-		t.Errorf("authorization request is not PKCE S256: %v", q)
+	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || !issued.PKCE {
+		t.Errorf("sign-in is not PKCE S256 (verifier sent: %v): %v", issued.PKCE, q)
 	}
 	if !slices.Contains(strings.Fields(q.Get("scope")), "offline_access") {
 		t.Errorf("authorization request does not ask for offline_access: scope=%q", q.Get("scope"))

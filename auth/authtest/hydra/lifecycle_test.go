@@ -43,7 +43,7 @@ func forceRefresh(t testing.TB, u *user, before Issued) Issued {
 }
 
 func TestForceRefreshRotates(t *testing.T) {
-	u := newUser(t, hydra(t))
+	u := newUser(t, sharedHydra(t))
 	_, first := u.login()
 	second := forceRefresh(t, u, first)
 	// The refreshed token is cached: no request now.
@@ -57,7 +57,7 @@ func TestForceRefreshRotates(t *testing.T) {
 }
 
 func TestRevokedConsentNeedsSignIn(t *testing.T) {
-	u := newUser(t, hydra(t))
+	u := newUser(t, sharedHydra(t))
 	_, issued := u.login()
 	if err := u.h.Admin.RevokeConsent(t.Context(), Alice.Subject, u.client.ID); err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestRevokedConsentNeedsSignIn(t *testing.T) {
 // Replaying a rotated refresh token (as a thief holding an old copy would)
 // makes Hydra revoke the whole grant; latch then needs a new sign-in.
 func TestReplayedRefreshTokenKillsGrant(t *testing.T) {
-	u := newUser(t, hydra(t))
+	u := newUser(t, sharedHydra(t))
 	_, first := u.login()
 	second := forceRefresh(t, u, first)
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first.RefreshToken}, "client_id": {u.client.ID}}
@@ -104,7 +104,7 @@ func TestReplayedRefreshTokenKillsGrant(t *testing.T) {
 }
 
 func TestLogoutRevokesAtHydra(t *testing.T) {
-	u := newUser(t, hydra(t))
+	u := newUser(t, sharedHydra(t))
 	_, issued := u.login()
 	if !u.active(issued.RefreshToken) {
 		t.Fatal("the refresh token is not active right after sign-in")
@@ -127,7 +127,7 @@ func TestLogoutRevokesAtHydra(t *testing.T) {
 // A second sign-in to the same account replaces the stored refresh token;
 // the replaced one must not stay alive at the provider.
 func TestSecondSignInRevokesReplacedRefreshToken(t *testing.T) {
-	h := hydra(t)
+	h := sharedHydra(t)
 	requireKeyring(t)
 	scenario(t, func(t testing.TB) {
 		u := newUser(t, h)
@@ -166,7 +166,7 @@ func TestIssuerWithTrailingSlash(t *testing.T) {
 }
 
 func TestDeviceFlow(t *testing.T) {
-	h := hydra(t)
+	h := sharedHydra(t)
 	resp, err := http.Get(strings.TrimSuffix(h.Issuer, "/") + "/.well-known/openid-configuration")
 	if err != nil {
 		t.Fatal(err)

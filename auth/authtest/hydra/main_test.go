@@ -99,8 +99,8 @@ func missing(t testing.TB, what string, why error) {
 	t.Skipf("SKIP: %s not available: %v (run the suite with make test)", what, why)
 }
 
-// hydra is the shared Hydra, or a skip (a failure in CI) when there is none.
-func hydra(t testing.TB) *Server {
+// sharedHydra is the shared Hydra, or a skip (a failure in CI) when there is none.
+func sharedHydra(t testing.TB) *Server {
 	t.Helper()
 	if env.err != nil {
 		missing(t, "Ory Hydra", env.err)
@@ -111,7 +111,7 @@ func hydra(t testing.TB) *Server {
 // slashHydra is a second Hydra whose issuer ends in "/".
 func slashHydra(t testing.TB) *Server {
 	t.Helper()
-	hydra(t)
+	sharedHydra(t)
 	env.slashOnce.Do(func() {
 		env.slash, env.slashErr = Start(context.Background(), env.hydraBin, Options{Dir: env.dir, TrailingSlash: true})
 	})

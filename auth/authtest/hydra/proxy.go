@@ -18,6 +18,8 @@ type Issued struct {
 	AccessToken  string
 	RefreshToken string
 	IDToken      bool
+	// PKCE: the request carried a code_verifier (code grants).
+	PKCE bool
 }
 
 // Proxy is a reverse proxy in front of Hydra's public port that counts
@@ -33,7 +35,10 @@ type Proxy struct {
 
 type clientKey struct{}
 
-type tokenRequest struct{ clientID, grantType string }
+type tokenRequest struct {
+	clientID, grantType string
+	verifier            bool
+}
 
 // NewProxy forwards to target (Hydra's public URL).
 func NewProxy(target *url.URL) *Proxy {
@@ -88,7 +93,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		form, _ := url.ParseQuery(string(body))
-		tr := tokenRequest{clientID: form.Get("client_id"), grantType: form.Get("grant_type")}
+		tr := tokenRequest{clientID: form.Get("client_id"), grantType: form.Get("grant_type"), verifier: form.Get("code_verifier") != ""}
 		r = r.WithContext(context.WithValue(r.Context(), clientKey{}, tr))
 	}
 	p.rp.ServeHTTP(w, r)
@@ -115,7 +120,7 @@ func (p *Proxy) record(resp *http.Response) error {
 	}
 	p.mu.Lock()
 	p.issued = append(p.issued, Issued{ClientID: tr.clientID, GrantType: tr.grantType,
-		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, IDToken: t.IDToken != ""})
+		AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, IDToken: t.IDToken != "", PKCE: tr.verifier})
 	p.mu.Unlock()
 	return nil
 }

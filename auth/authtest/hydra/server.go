@@ -45,8 +45,21 @@ type Options struct {
 // Start runs bin (see Binary) on free loopback ports with the stock
 // configuration: in-memory SQLite, a random system secret, dev mode (plain
 // HTTP on loopback), no telemetry, and the issuer, login and consent URLs.
-// It returns once Hydra's admin health check says ready.
+// It returns once Hydra's admin health check says ready. A Hydra that
+// exits before that (a port taken meanwhile by another process) is started
+// again on other ports, three times at most.
 func Start(ctx context.Context, bin string, opts Options) (*Server, error) {
+	var err error
+	for range 3 {
+		var s *Server
+		if s, err = start(ctx, bin, opts); !errors.Is(err, ErrExited) {
+			return s, err
+		}
+	}
+	return nil, err
+}
+
+func start(ctx context.Context, bin string, opts Options) (*Server, error) {
 	public, err := freePort()
 	if err != nil {
 		return nil, err
