@@ -68,8 +68,11 @@ func TestLoginStatusAndCachedToken(t *testing.T) {
 	if !slices.Contains(strings.Fields(q.Get("scope")), "offline_access") {
 		t.Errorf("authorization request does not ask for offline_access: scope=%q", q.Get("scope"))
 	}
-	if want := "Signed in to " + h.Issuer + " as Alice Example <alice@example.test>"; !strings.Contains(login.stderr, want) {
-		t.Errorf("login output lacks %q:\n%s", want, login.stderr)
+	// Hydra signs ID tokens RS256 out of the box (the Logto-like suite: ES384).
+	for _, want := range []string{"ID token verified (RS256", "Signed in to " + h.Issuer + " as Alice Example <alice@example.test>"} {
+		if !strings.Contains(login.stderr, want) {
+			t.Errorf("login output lacks %q:\n%s", want, login.stderr)
+		}
 	}
 	if issued.RefreshToken == "" || !issued.IDToken {
 		t.Fatalf("Hydra issued no refresh token or no ID token for offline_access: %+v", issued)

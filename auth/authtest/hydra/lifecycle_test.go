@@ -109,8 +109,12 @@ func TestLogoutRevokesAtHydra(t *testing.T) {
 	if !u.active(issued.RefreshToken) {
 		t.Fatal("the refresh token is not active right after sign-in")
 	}
-	u.ok("logout")
-	if u.h.Proxy.PathHits("/oauth2/revoke") == 0 {
+	revokes := u.h.Proxy.PathHits("/oauth2/revoke")
+	out := u.ok("logout")
+	if !strings.Contains(out.stderr, "Revoked the refresh token") {
+		t.Errorf("logout does not say it revoked the refresh token:\n%s", out.stderr)
+	}
+	if u.h.Proxy.PathHits("/oauth2/revoke") == revokes {
 		t.Error("logout sent no revocation request to Hydra")
 	}
 	if u.active(issued.RefreshToken) {

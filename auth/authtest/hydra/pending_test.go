@@ -13,7 +13,7 @@ import (
 // outlives the fix.
 var pending = map[string]string{
 	"TestSecondSignInRevokesReplacedRefreshToken": "the engine revoking a replaced refresh token on a second sign-in",
-	"TestIssuerWithTrailingSlash":                 "issuers that end in / (latch trims the slash, then the ID token's iss does not match)",
+	"TestIssuerWithTrailingSlash":                 "issuers that end in / (latch trims the slash: the ID token's iss, or the refresh's discovery, then names another issuer)",
 }
 
 // scenario runs body as t, or, for a pending test, as a recorder of its
