@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 )
 
@@ -18,11 +19,16 @@ type User struct {
 // Alice is the fixed test user.
 var Alice = User{Subject: "alice", Email: "alice@example.test", Name: "Alice Example"}
 
+// DenyPrefix starts the name of a client whose consent the user denies.
+const DenyPrefix = "deny:"
+
 // ConsentApp is the login and consent app every Hydra deployment writes:
 // /login accepts the login challenge as User without asking anything,
 // /consent grants every requested scope and audience and puts the user's
-// email and name into the ID token. Both answer with the redirect Hydra
-// gave back. It remembers nothing: each sign-in goes through both.
+// email and name into the ID token, or, for a client named DenyPrefix…,
+// rejects it as a user clicking "Deny" would. Both answer with the
+// redirect Hydra gave back. It remembers nothing: each sign-in goes
+// through both.
 type ConsentApp struct {
 	Admin *Admin
 	User  User
@@ -91,11 +97,15 @@ func (c *ConsentApp) acceptConsent(ctx context.Context, challenge string) (strin
 	var req struct {
 		Scopes    []string `json:"requested_scope"`
 		Audiences []string `json:"requested_access_token_audience"`
+		Client    struct {
+			Name string `json:"client_name"`
+		} `json:"client"`
 	}
 	if err := c.Admin.do(ctx, http.MethodGet, "/admin/oauth2/auth/requests/consent"+q, nil, &req, http.StatusOK); err != nil {
 		return "", fmt.Errorf("consent: %w", err)
 	}
-	in := map[string]any{
+	verb := "accept"
+	var in any = map[string]any{
 		"grant_scope":                 nonNil(req.Scopes),
 		"grant_access_token_audience": nonNil(req.Audiences),
 		"remember":                    false,
@@ -103,10 +113,14 @@ func (c *ConsentApp) acceptConsent(ctx context.Context, challenge string) (strin
 			"email": c.User.Email, "email_verified": true, "name": c.User.Name,
 		}},
 	}
+	if strings.HasPrefix(req.Client.Name, DenyPrefix) {
+		verb = "reject"
+		in = map[string]any{"error": "access_denied", "error_description": "The resource owner denied the request"}
+	}
 	var out struct {
 		RedirectTo string `json:"redirect_to"`
 	}
-	if err := c.Admin.do(ctx, http.MethodPut, "/admin/oauth2/auth/requests/consent/accept"+q, in, &out, http.StatusOK); err != nil {
+	if err := c.Admin.do(ctx, http.MethodPut, "/admin/oauth2/auth/requests/consent/"+verb+q, in, &out, http.StatusOK); err != nil {
 		return "", fmt.Errorf("consent: %w", err)
 	}
 	if out.RedirectTo == "" {

@@ -147,12 +147,18 @@ type user struct {
 
 func newUser(t testing.TB, h *Server) *user {
 	t.Helper()
+	return newUserOf(t, h, "latch "+t.Name())
+}
+
+// newUserOf registers the client under name (see DenyPrefix).
+func newUserOf(t testing.TB, h *Server, name string) *user {
+	t.Helper()
 	requireKeyring(t)
 	port, err := FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := h.Admin.CreatePublicClient(t.Context(), "latch "+t.Name(), "http://127.0.0.1:"+strconv.Itoa(port)+"/callback")
+	c, err := h.Admin.CreatePublicClient(t.Context(), name, "http://127.0.0.1:"+strconv.Itoa(port)+"/callback")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +216,8 @@ func (u *user) ok(args ...string) result {
 func (u *user) login() (result, Issued) {
 	u.t.Helper()
 	before := len(u.h.Proxy.Issued(u.client.ID))
-	r := u.ok("login", "--redirect-port", strconv.Itoa(u.port))
+	// The timeout bounds a sign-in whose browser got lost on the way.
+	r := u.ok("login", "--redirect-port", strconv.Itoa(u.port), "--timeout", "1m")
 	issued := u.h.Proxy.Issued(u.client.ID)
 	if len(issued) != before+1 {
 		u.t.Fatalf("login: want one more token response from Hydra, got %d", len(issued)-before)

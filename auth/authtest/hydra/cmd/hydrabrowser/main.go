@@ -1,8 +1,9 @@
 // Command hydrabrowser is the $BROWSER of the Hydra suite: it opens the
 // URL it is given and follows redirects, keeping cookies, through Hydra
 // and the login and consent app (which ask nothing) to latch's loopback
-// callback. It appends "open URL" and then "STATUS FINAL-URL" or
-// "error ..." to $LATCH_TEST_BROWSER_LOG, and exits 1 on an error.
+// callback, and fails when it ends anywhere else. It appends "open URL"
+// and then "STATUS FINAL-URL" or "error ..." to $LATCH_TEST_BROWSER_LOG,
+// and exits 1 on an error.
 package main
 
 import (
@@ -64,6 +65,10 @@ func visit(u string) (int, string, error) {
 	final := resp.Request.URL.String()
 	if resp.StatusCode >= 400 {
 		return resp.StatusCode, final, fmt.Errorf("%s answered %d: %.300s", final, resp.StatusCode, body)
+	}
+	// An error page that answers 200 ends anywhere but latch's loopback.
+	if resp.Request.URL.Path != "/callback" {
+		return resp.StatusCode, final, fmt.Errorf("the visit ended at %s, not at the loopback callback: %.300s", final, body)
 	}
 	return resp.StatusCode, final, nil
 }
