@@ -86,6 +86,8 @@ func TestLoginStatusAndCachedToken(t *testing.T) {
 		t.Errorf("status row = %+v; want tenant %s, sub %s, account with %s, refreshable", r, h.Issuer, Alice.Subject, Alice.Email)
 	}
 
+	checkClaims(t, u)
+
 	first, hits := u.token()
 	if first != issued.AccessToken {
 		t.Errorf("latch token printed %.12q…, not the access token Hydra issued", first)
@@ -99,5 +101,23 @@ func TestLoginStatusAndCachedToken(t *testing.T) {
 	}
 	if !u.active(second) {
 		t.Error("Hydra's introspection says the printed access token is not active")
+	}
+}
+
+// checkClaims: the ID token verifies against Hydra's own keys and carries
+// what the consent app put in.
+func checkClaims(t *testing.T, u *user) {
+	t.Helper()
+	var claims struct {
+		Alg      string         `json:"alg"`
+		Verified bool           `json:"verified"`
+		Claims   map[string]any `json:"claims"`
+	}
+	if err := json.Unmarshal([]byte(u.ok("claims", "-o", "json").stdout), &claims); err != nil {
+		t.Fatalf("claims -o json: %v", err)
+	}
+	if !claims.Verified || claims.Alg != "RS256" || claims.Claims["email"] != Alice.Email || claims.Claims["iss"] != u.h.Issuer {
+		t.Errorf("claims: verified %v, alg %q, email %v, iss %v; want verified RS256 %s from %s",
+			claims.Verified, claims.Alg, claims.Claims["email"], claims.Claims["iss"], Alice.Email, u.h.Issuer)
 	}
 }
