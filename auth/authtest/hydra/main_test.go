@@ -26,7 +26,8 @@ var env struct {
 	hydraBin       string
 	dir            string
 	hydra          *Server
-	err            error // why the suite cannot run
+	buildErr       error // latch or the test browser did not build: a failure
+	hydraErr       error // Hydra did not build or start: a missing component
 
 	slashOnce sync.Once
 	slash     *Server
@@ -42,7 +43,7 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(dir)
 		env.dir = dir
-		env.err = setup(dir)
+		env.buildErr, env.hydraErr = setup(dir)
 		defer func() {
 			for _, s := range []*Server{env.hydra, env.slash} {
 				if s != nil {
@@ -55,29 +56,30 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// setup builds Hydra (cached), latch and the test browser, and starts Hydra.
-func setup(dir string) error {
+// setup builds latch and the test browser, then Hydra (cached), and
+// starts Hydra.
+func setup(dir string) (buildErr, hydraErr error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {
-		return err
-	}
-	if env.hydraBin, err = Binary(ctx, wd, filepath.Join(wd, "testdata", "bin")); err != nil {
-		return err
+		return err, nil
 	}
 	env.latch, env.browser = filepath.Join(dir, "latch"), filepath.Join(dir, "hydrabrowser")
 	// LATCH_BIN runs the suite against another latch build (a branch).
 	if bin := os.Getenv("LATCH_BIN"); bin != "" {
 		env.latch = bin
 	} else if err := goBuild(ctx, filepath.Join(wd, "..", "..", ".."), "./cmd/latch", env.latch); err != nil {
-		return err
+		return err, nil
 	}
 	if err := goBuild(ctx, wd, "./cmd/hydrabrowser", env.browser); err != nil {
-		return err
+		return err, nil
+	}
+	if env.hydraBin, err = Binary(ctx, wd, filepath.Join(wd, "testdata", "bin")); err != nil {
+		return nil, err
 	}
 	env.hydra, err = Start(ctx, env.hydraBin, Options{Dir: dir})
-	return err
+	return nil, err
 }
 
 func goBuild(ctx context.Context, dir, pkg, out string) error {
@@ -102,8 +104,11 @@ func missing(t testing.TB, what string, why error) {
 // sharedHydra is the shared Hydra, or a skip (a failure in CI) when there is none.
 func sharedHydra(t testing.TB) *Server {
 	t.Helper()
-	if env.err != nil {
-		missing(t, "Ory Hydra", env.err)
+	if env.buildErr != nil {
+		t.Fatal(env.buildErr)
+	}
+	if env.hydraErr != nil {
+		missing(t, "Ory Hydra", env.hydraErr)
 	}
 	return env.hydra
 }
