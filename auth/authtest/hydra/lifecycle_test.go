@@ -185,3 +185,53 @@ func TestDeviceFlow(t *testing.T) {
 	}
 	t.Fatal("Hydra now offers the device flow: write the latch login --device scenario")
 }
+
+// Hydra revokes the whole grant when a rotated refresh token is used again,
+// so latch processes refreshing one session at once must take turns (the
+// per-session lock) and each use the token the one before stored, or take
+// the one just refreshed.
+func TestConcurrentRefreshesKeepTheGrant(t *testing.T) {
+	u := newUser(t, sharedHydra(t))
+	u.login()
+	const n = 3
+	results := make(chan result, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			r, err := u.exec("token", "--force-refresh")
+			results <- r
+			errs <- err
+		}()
+	}
+	var printed []string
+	for range n {
+		r, err := <-results, <-errs
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.code != 0 {
+			t.Errorf("a concurrent latch token --force-refresh: exit %d, stderr %q", r.code, r.stderr)
+		}
+		printed = append(printed, strings.TrimSpace(r.stdout))
+	}
+	refreshed := map[string]bool{}
+	issued := u.h.Proxy.Issued(u.client.ID)
+	for _, i := range issued[1:] {
+		refreshed[i.AccessToken] = i.GrantType == "refresh_token"
+	}
+	if len(issued) < 2 || len(issued) > n+1 {
+		t.Errorf("Hydra answered %d refreshes to %d processes, want 1 to %d", len(issued)-1, n, n)
+	}
+	for _, at := range printed {
+		if !refreshed[at] {
+			t.Errorf("a process printed %.12q…, not a token Hydra issued by refresh", at)
+		}
+	}
+	last := issued[len(issued)-1]
+	if !u.active(last.RefreshToken) {
+		t.Error("the grant died: Hydra saw a rotated refresh token replayed")
+	}
+	if at, hits := u.token(); at != last.AccessToken || hits != 0 {
+		t.Errorf("latch token afterwards: newest token %v, %d requests; want it and 0", at == last.AccessToken, hits)
+	}
+}

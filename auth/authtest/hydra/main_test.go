@@ -189,6 +189,16 @@ type result struct {
 // run runs latch with the user's profile flags after args.
 func (u *user) run(args ...string) result {
 	u.t.Helper()
+	r, err := u.exec(args...)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	return r
+}
+
+// exec is run for any goroutine: a latch that could not be run at all is
+// its error, an exit code is not.
+func (u *user) exec(args ...string) (result, error) {
 	args = append(args, "--issuer", u.h.Issuer, "--client-id", u.client.ID)
 	ctx, cancel := context.WithTimeout(u.t.Context(), 2*time.Minute)
 	defer cancel()
@@ -197,14 +207,11 @@ func (u *user) run(args ...string) result {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
-	code := 0
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		u.t.Fatal(err)
+		return result{out.String(), errb.String(), ee.ExitCode()}, nil
 	}
-	return result{out.String(), errb.String(), code}
+	return result{out.String(), errb.String(), 0}, err
 }
 
 func (u *user) ok(args ...string) result {
