@@ -17,12 +17,18 @@ type statusRow struct {
 	Store       string   `json:"store"`
 }
 
+// status is latch status -o json: exit 0 with the sessions, or, when there
+// are none, an empty list and exit 0 or 2 (latch says "not signed in" with
+// exit 2 since the session engine, as gh auth status does).
 func (u *user) status() []statusRow {
 	u.t.Helper()
-	r := u.ok("status", "-o", "json")
+	r := u.run("status", "-o", "json")
 	var rows []statusRow
 	if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil {
-		u.t.Fatalf("status -o json is not JSON: %v\n%s", err, r.stdout)
+		u.t.Fatalf("status -o json: exit %d, not JSON: %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	if r.code != 0 && (r.code != 2 || len(rows) > 0) {
+		u.t.Fatalf("status -o json: exit %d with %d sessions\n%s", r.code, len(rows), r.stderr)
 	}
 	return rows
 }

@@ -131,42 +131,35 @@ func TestLogoutRevokesAtHydra(t *testing.T) {
 // A second sign-in to the same account replaces the stored refresh token;
 // the replaced one must not stay alive at the provider.
 func TestSecondSignInRevokesReplacedRefreshToken(t *testing.T) {
-	h := sharedHydra(t)
-	requireKeyring(t)
-	scenario(t, func(t testing.TB) {
-		u := newUser(t, h)
-		_, first := u.login()
-		_, second := u.login()
-		if rows := u.status(); len(rows) != 1 {
-			t.Errorf("two sign-ins to one account: want one status row, got %+v", rows)
-		}
-		if !u.active(second.RefreshToken) {
-			t.Error("the new refresh token is not active")
-		}
-		if u.active(first.RefreshToken) {
-			t.Error("the replaced refresh token is still active at Hydra: latch left a live grant nobody holds")
-		}
-	})
+	u := newUser(t, sharedHydra(t))
+	_, first := u.login()
+	_, second := u.login()
+	if rows := u.status(); len(rows) != 1 {
+		t.Errorf("two sign-ins to one account: want one status row, got %+v", rows)
+	}
+	if !u.active(second.RefreshToken) {
+		t.Error("the new refresh token is not active")
+	}
+	if u.active(first.RefreshToken) {
+		t.Error("the replaced refresh token is still active at Hydra: latch left a live grant nobody holds")
+	}
 }
 
 // Hydra's own default issuer ends in "/" (http://host:4444/), and its ID
 // tokens carry iss with the slash.
 func TestIssuerWithTrailingSlash(t *testing.T) {
 	h := slashHydra(t)
-	requireKeyring(t)
 	if !strings.HasSuffix(h.Issuer, "/") {
 		t.Fatalf("issuer %q", h.Issuer)
 	}
-	scenario(t, func(t testing.TB) {
-		u := newUser(t, h)
-		_, first := u.login()
-		forceRefresh(t, u, first)
-		last := u.lastIssued()
-		u.ok("logout")
-		if u.active(last.RefreshToken) {
-			t.Error("Hydra still calls the refresh token active after latch logout")
-		}
-	})
+	u := newUser(t, h)
+	_, first := u.login()
+	forceRefresh(t, u, first)
+	last := u.lastIssued()
+	u.ok("logout")
+	if u.active(last.RefreshToken) {
+		t.Error("Hydra still calls the refresh token active after latch logout")
+	}
 }
 
 func TestDeviceFlow(t *testing.T) {
