@@ -11,5 +11,15 @@
 //
 // This is its own Go module so that Hydra's dependencies stay out of the
 // latch binary. The tests build the real latch binary from ../../../cmd/latch
-// and drive it with a test browser (cmd/hydrabrowser) through $BROWSER.
+// (or take $LATCH_BIN) and drive it with a test browser (cmd/hydrabrowser)
+// through $BROWSER, against one Hydra per test binary run and a real
+// Secret Service:
+//
+//	cd auth/authtest/hydra && ../../../.ci/with-keyring go test -count=1 ./...
+//
+// The first run builds Hydra into testdata/bin (cgo, a few minutes); later
+// runs reuse it while go.mod, go.sum and the Go version stay the same. A
+// Hydra that cannot be built or started skips the tests, or fails them
+// with CI=true. Hydra v2.3 has no device flow (RFC 8628), so latch login
+// --device is not run here.
 package hydra
