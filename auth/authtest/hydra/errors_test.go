@@ -33,7 +33,7 @@ func signInFails(t *testing.T, u *user, providerError string, args ...string) re
 }
 
 func TestDeniedConsent(t *testing.T) {
-	u := newUserOf(t, sharedHydra(t), DenyPrefix+t.Name())
+	u := newUserOf(t, sharedHydra(t), DenyPrefix+t.Name(), "")
 	r := signInFails(t, u, "access_denied")
 	if !strings.Contains(strings.ToLower(r.stderr), "denied") {
 		t.Errorf("login does not say the sign-in was denied:\n%s", r.stderr)

@@ -127,3 +127,18 @@ func checkClaims(t *testing.T, u *user) {
 			claims.Verified, claims.Alg, claims.Claims["email"], claims.Claims["iss"], Alice.Email, u.h.Issuer)
 	}
 }
+
+// Hydra follows RFC 8252 §7.3: a loopback IP redirect URI registered
+// without a port matches any port. So latch's default, a port the system
+// picks, signs in with no --redirect-port when the client is registered
+// as http://127.0.0.1/callback, as with Logto's Native apps.
+func TestLoopbackRedirectWithoutPort(t *testing.T) {
+	u := newUserOf(t, sharedHydra(t), "latch "+t.Name(), "http://127.0.0.1/callback")
+	r := u.ok("login", "--timeout", "1m")
+	if !strings.Contains(r.stderr, "Listening for the redirect on 127.0.0.1:") {
+		t.Errorf("login did not listen on a 127.0.0.1 port:\n%s", r.stderr)
+	}
+	if rows := u.status(); len(rows) != 1 || rows[0].Subject != Alice.Subject {
+		t.Errorf("status after sign-in: %+v", rows)
+	}
+}

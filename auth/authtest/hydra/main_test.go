@@ -152,18 +152,23 @@ type user struct {
 
 func newUser(t testing.TB, h *Server) *user {
 	t.Helper()
-	return newUserOf(t, h, "latch "+t.Name())
+	return newUserOf(t, h, "latch "+t.Name(), "")
 }
 
-// newUserOf registers the client under name (see DenyPrefix).
-func newUserOf(t testing.TB, h *Server, name string) *user {
+// newUserOf registers the client under name (see DenyPrefix) with the
+// redirect URI given, or by default http://127.0.0.1:PORT/callback for a
+// free port that login passes as --redirect-port.
+func newUserOf(t testing.TB, h *Server, name, redirect string) *user {
 	t.Helper()
 	requireKeyring(t)
 	port, err := FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := h.Admin.CreatePublicClient(t.Context(), name, "http://127.0.0.1:"+strconv.Itoa(port)+"/callback")
+	if redirect == "" {
+		redirect = "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"
+	}
+	c, err := h.Admin.CreatePublicClient(t.Context(), name, redirect)
 	if err != nil {
 		t.Fatal(err)
 	}
