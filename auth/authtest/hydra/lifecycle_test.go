@@ -217,7 +217,7 @@ func TestConcurrentRefreshesKeepTheGrant(t *testing.T) {
 	}
 	for _, at := range printed {
 		if !refreshed[at] {
-			t.Errorf("a process printed %.12q…, not a token Hydra issued by refresh", at)
+			t.Errorf("a process printed something other than a token Hydra issued by refresh (%d characters)", len(at))
 		}
 	}
 	last := issued[len(issued)-1]
