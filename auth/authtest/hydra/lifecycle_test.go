@@ -20,7 +20,8 @@ func (u *user) lastIssued() Issued {
 
 // forceRefresh checks that latch token --force-refresh made Hydra rotate:
 // a new access token printed, a new refresh token, the old one inactive.
-func forceRefresh(t testing.TB, u *user, before Issued) Issued {
+func (u *user) forceRefresh(before Issued) Issued {
+	t := u.t
 	t.Helper()
 	at, hits := u.token("--force-refresh")
 	after := u.lastIssued()
@@ -45,12 +46,12 @@ func forceRefresh(t testing.TB, u *user, before Issued) Issued {
 func TestForceRefreshRotates(t *testing.T) {
 	u := newUser(t, sharedHydra(t))
 	_, first := u.login()
-	second := forceRefresh(t, u, first)
+	second := u.forceRefresh(first)
 	// The refreshed token is cached: no request now.
 	if at, hits := u.token(); at != second.AccessToken || hits != 0 {
 		t.Errorf("latch token after refresh: refreshed token %v, %d requests; want it and 0", at == second.AccessToken, hits)
 	}
-	third := forceRefresh(t, u, second)
+	third := u.forceRefresh(second)
 	if !u.active(third.AccessToken) {
 		t.Error("the access token of the second refresh is not active")
 	}
@@ -84,7 +85,7 @@ func TestRevokedConsentNeedsSignIn(t *testing.T) {
 func TestReplayedRefreshTokenKillsGrant(t *testing.T) {
 	u := newUser(t, sharedHydra(t))
 	_, first := u.login()
-	second := forceRefresh(t, u, first)
+	second := u.forceRefresh(first)
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first.RefreshToken}, "client_id": {u.client.ID}}
 	resp, err := http.PostForm(strings.TrimSuffix(u.h.Issuer, "/")+"/oauth2/token", form)
 	if err != nil {
@@ -154,7 +155,7 @@ func TestIssuerWithTrailingSlash(t *testing.T) {
 	}
 	u := newUser(t, h)
 	_, first := u.login()
-	forceRefresh(t, u, first)
+	u.forceRefresh(first)
 	last := u.lastIssued()
 	u.ok("logout")
 	if u.active(last.RefreshToken) {
