@@ -3,9 +3,13 @@
 .PHONY: test test-plugins bench deps stress
 
 OP := auth/testdata/op
+# The Ory Hydra suite has its own module (Hydra's dependencies stay out of
+# latch); its first run builds Hydra with cgo, a few minutes, then cached.
+HYDRA := auth/authtest/hydra
 
 test: deps
 	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above" && false)
+	cd $(HYDRA) && go vet ./... && ../../../.ci/with-keyring go test -count=1 -timeout 30m ./...
 	go vet ./...
 	./.ci/with-keyring go test -count=1 ./...
 	$(MAKE) test-plugins
