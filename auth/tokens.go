@@ -216,4 +216,3 @@ func retrieveError(resp *http.Response, body []byte) *ProviderError {
 	pe.Hint = hintFor(KindGeneric, pe.Code, pe.Description, pe.Status)
 	return pe
 }
-
