@@ -1,6 +1,6 @@
 # make test: every suite, the real-component ones included (oidc-provider,
 # gnome-keyring in a private D-Bus session). make bench: whole-command timings.
-.PHONY: test test-plugins bench deps stress
+.PHONY: test test-plugins bench deps stress fuzz
 
 OP := auth/testdata/op
 # The Ory Hydra suite has its own module (Hydra's dependencies stay out of
@@ -34,3 +34,17 @@ bench: deps
 # against the real keyring; prints sessions lost and chunks left behind.
 stress:
 	./.ci/with-keyring env LATCH_STRESS_ROUNDS=100 go test -count=1 -run TestKillDuringRefreshLosesNoSession -v ./tokencache/
+
+# make fuzz: every fuzz target for FUZZTIME each (default 1m), one after the
+# other; the seed corpora live in each package's testdata/fuzz.
+FUZZTIME ?= 1m
+FUZZ_TARGETS := auth:FuzzCallback auth:FuzzTokenResponse auth:FuzzJWTDecode auth:FuzzJWKS \
+	auth:FuzzDiscovery auth:FuzzCacheControl auth/session:FuzzConfig \
+	tokencache:FuzzIndex tokencache:FuzzRecord tokencache:FuzzManifest
+
+fuzz:
+	for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		go test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
+	done
