@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
 	"github.com/latchdev/latch/tokencache"
 )
@@ -71,6 +72,10 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 		return msg, "use the provider's https URL; only if you accept that risk, add the tenant with --insecure-allow-http", code
 	case errors.Is(err, session.ErrBadIssuer):
 		return msg, "an issuer is an https URL, for Logto https://<tenant>.logto.app/oidc", code
+	case errors.Is(err, auth.ErrSignInTimeout):
+		return msg, "if the provider's page rejected the redirect URI, it matches redirect URIs exactly (Dex, Keycloak, LemonLDAP, Okta): register http://127.0.0.1:8765/callback there and sign in with --redirect-port 8765 (or set redirect_port)", code
+	case errors.Is(err, auth.ErrProviderUnreachable):
+		return msg, "check the network, HTTPS_PROXY and the provider's status; nothing was opened in the browser", code
 	case errors.Is(err, tokencache.ErrKeyringLocked):
 		return msg, "unlock the login keyring (Seahorse, or your desktop's unlock prompt) and try again, or use --store file (unencrypted)", code
 	case errors.Is(err, tokencache.ErrKeyringRefused):
