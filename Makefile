@@ -1,6 +1,6 @@
 # make test: every suite, the real-component ones included (oidc-provider,
 # gnome-keyring in a private D-Bus session). make bench: whole-command timings.
-.PHONY: test test-plugins bench deps stress fuzz
+.PHONY: test test-plugins bench deps stress fuzz demo
 
 OP := auth/testdata/op
 # The Ory Hydra suite has its own module (Hydra's dependencies stay out of
@@ -48,3 +48,10 @@ fuzz:
 		echo "== $$name ($$pkg, $(FUZZTIME))"; \
 		go test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
 	done
+
+# make demo: build ./latch (saying so: the first build takes a minute), then
+# run latch demo against the local demo provider.
+demo:
+	@echo "make demo: building ./latch (the first build downloads and compiles for about a minute; later ones take seconds)..."
+	@CGO_ENABLED=0 go build -o latch ./cmd/latch
+	./latch demo

@@ -171,3 +171,27 @@ func revoke(t *testing.T, issuer, client, token string) {
 	}
 	resp.Body.Close()
 }
+
+// A resource the profile does not list is refused before the provider is
+// asked: Logto consumes the refresh token before it checks the target.
+func TestEngineRefusesAnUnknownResourceLocally(t *testing.T) {
+	op := authtest.StartProvider(t)
+	user := "alice"
+	e := testEngine(t, &user)
+	ctx := t.Context()
+	e.AddTenant(ctx, "acme", Profile{Issuer: op.Issuer, ClientID: authtest.ClientES384, Resources: []string{authtest.Resource}}, AddOptions{})
+	sel := Selector{Tenant: "acme"}
+	if _, err := e.SignIn(ctx, sel, SignInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	op.ResetStats(t)
+	if _, err := e.Token(ctx, sel, TokenOptions{Resource: "https://other.example"}); !errors.Is(err, ErrUnknownResource) {
+		t.Fatalf("unknown resource: %v", err)
+	}
+	if n := op.Requests(t); n != 0 {
+		t.Errorf("the provider was asked %d times for a resource the tenant does not list", n)
+	}
+	if _, err := e.Token(ctx, sel, TokenOptions{ForceRefresh: true}); err != nil {
+		t.Fatalf("the session did not survive: %v", err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -79,6 +81,11 @@ func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o Token
 func (e *Engine) refresher(p *Profile) (tokencache.RefreshFunc, tokencache.VerifyFunc) {
 	var prov *auth.Provider
 	refresh := func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
+		// Logto (oidc-provider) consumes the refresh token before it checks
+		// the target: ask only for what can be granted.
+		if err := checkAudience(p, r, aud); err != nil {
+			return nil, err
+		}
 		var err error
 		if prov, err = e.recordProvider(ctx, p, r); err != nil {
 			return nil, err
@@ -104,4 +111,41 @@ func (e *Engine) refresher(p *Profile) (tokencache.RefreshFunc, tokencache.Verif
 		return nil
 	}
 	return refresh, verify
+}
+
+// Errors of a token request the engine refuses before asking the provider.
+var (
+	// ErrUnknownResource: the profile lists its API resources and this is
+	// not one of them.
+	ErrUnknownResource = errors.New("the resource is not one of the tenant's resources")
+	// ErrUnknownOrganization: the ID token lists the user's organizations
+	// and this is not one of them.
+	ErrUnknownOrganization = errors.New("the organization is not one of the account's organizations")
+)
+
+// checkAudience refuses, before any request, a resource the profile does
+// not list (when it lists any) and an organization the ID token does not
+// name (when it names any).
+func checkAudience(p *Profile, r *tokencache.Record, aud auth.Audience) error {
+	if aud.Resource != "" && len(p.Resources) > 0 && !slices.Contains(p.Resources, aud.Resource) {
+		return fmt.Errorf("%w (%s; the tenant lists %s)", ErrUnknownResource, aud.Resource, strings.Join(p.Resources, ", "))
+	}
+	if aud.Organization == "" {
+		return nil
+	}
+	// The ID token was verified when it was stored.
+	_, claims, err := auth.UnverifiedClaims(r.IDToken)
+	if err != nil {
+		return nil
+	}
+	if _, listed := claims["organizations"]; !listed {
+		return nil
+	}
+	id := &auth.Identity{Claims: claims}
+	for _, o := range id.Organizations() {
+		if o.ID == aud.Organization {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w (%s)", ErrUnknownOrganization, aud.Organization)
 }
