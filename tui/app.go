@@ -20,13 +20,14 @@ const (
 	screenClaims
 	screenCache
 	screenSignIn
+	screenInspect
 )
 
 // tabs are the screens tab cycles through; sign-in is reached with enter.
 var tabs = []struct {
 	s    screen
 	name string
-}{{screenTenants, "Tenants"}, {screenSession, "Session"}, {screenClaims, "Claims"}, {screenCache, "Cache"}}
+}{{screenTenants, "Tenants"}, {screenSession, "Session"}, {screenClaims, "Claims"}, {screenCache, "Cache"}, {screenInspect, "Inspect"}}
 
 // Options configure the UI.
 type Options struct {
@@ -72,6 +73,7 @@ type Model struct {
 	session sessionModel
 	claims  claimsModel
 	cache   cacheModel
+	inspect inspectModel
 }
 
 // New builds the UI. ctx bounds every backend call.
@@ -149,10 +151,16 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.signin.cancel()
 		return tea.Quit, true
 	}
-	if m.capturing() {
+	if m.typing(msg) || m.capturing() {
 		return nil, false
 	}
 	switch {
+	case key.Matches(msg, m.keys.Inspect):
+		if m.screen == screenSignIn && m.signin.running() {
+			return nil, true
+		}
+		m.inspect.clear()
+		return m.show(screenInspect), true
 	case key.Matches(msg, m.keys.Quit):
 		m.signin.cancel()
 		return tea.Quit, true
@@ -182,6 +190,15 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.show(tabs[(i+step)%len(tabs)].s), true
 	}
 	return nil, false
+}
+
+// typing is true for a key that goes into the Inspect screen's token
+// field: every key but tab, shift+tab and ?, which no token holds.
+func (m *Model) typing(msg tea.KeyPressMsg) bool {
+	if m.screen != screenInspect || !m.inspect.editing() {
+		return false
+	}
+	return !key.Matches(msg, m.keys.Next) && !key.Matches(msg, m.keys.Prev) && !key.Matches(msg, m.keys.Help)
 }
 
 func (m *Model) capturing() bool {
@@ -218,6 +235,8 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.updateClaims(msg)
 	case cacheMsg, cacheDeletedMsg:
 		cmd = m.updateCache(msg)
+	case inspectMsg:
+		cmd = m.updateInspect(msg)
 	default:
 		switch m.screen {
 		case screenTenants:
@@ -230,6 +249,8 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.updateClaims(msg)
 		case screenCache:
 			cmd = m.updateCache(msg)
+		case screenInspect:
+			cmd = m.updateInspect(msg)
 		}
 	}
 	return m, cmd
@@ -266,6 +287,8 @@ func (m Model) viewScreen() (string, span) {
 		return m.viewClaims()
 	case screenCache:
 		return m.viewCache()
+	case screenInspect:
+		return m.viewInspect()
 	}
 	return "", span{}
 }
@@ -289,7 +312,11 @@ func (m Model) header() string {
 	left := strings.Join(parts, " ")
 	right := ""
 	if m.focus != "" {
-		right = m.st.Dim.Render("tenant: ") + m.st.Bold.Render(truncate(sanitize(m.focus), max(8, m.width/3)))
+		name := m.st.Bold.Render(truncate(sanitize(m.focus), max(8, m.width/3)))
+		right = m.st.Dim.Render("tenant: ") + name
+		if lipgloss.Width(left)+1+lipgloss.Width(right) > m.width {
+			right = name // the tabs first: a narrow terminal loses the label
+		}
 	}
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	out := truncate(left+strings.Repeat(" ", gap)+right, m.width)

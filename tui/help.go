@@ -71,6 +71,8 @@ func (m Model) footerKeys() []key.Binding {
 		return []key.Binding{k.Up, k.Down, k.CloseHelp}
 	case m.screen == screenTenants && m.tenants.form != nil:
 		return []key.Binding{k.NextField, k.Save, k.Cancel}
+	case m.screen == screenInspect && m.inspect.editing():
+		return []key.Binding{k.Verify, k.ClearToken, k.Next, k.Help, k.QuitTyping}
 	case m.screen == screenClaims && m.claims.filtering:
 		return []key.Binding{k.KeepFilter, k.Cancel}
 	case m.tenants.confirm != "" || m.cache.confirm != "" || m.session.confirm:
