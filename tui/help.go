@@ -69,6 +69,8 @@ func (m Model) footerKeys() []key.Binding {
 	switch {
 	case m.showHelp:
 		return []key.Binding{k.Up, k.Down, k.CloseHelp}
+	case m.tenants.repoint != nil:
+		return []key.Binding{k.Yes, k.No}
 	case m.screen == screenTenants && m.tenants.form != nil:
 		return []key.Binding{k.NextField, k.Save, k.Cancel}
 	case m.screen == screenInspect && m.inspect.editing():
