@@ -10,6 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/latchdev/latch/auth"
 )
 
 type pane int
@@ -168,7 +170,7 @@ func (m Model) claimRows() []claimRow {
 // ClaimValue shows a claim's value for people: times relative and absolute,
 // lists as JSON.
 func ClaimValue(name string, v any, now time.Time) string {
-	if f, ok := v.(float64); ok && timeClaims[name] {
+	if f, ok := v.(float64); ok && auth.IsTimeClaim(name) {
 		t := time.Unix(int64(f), 0)
 		return Relative(t, now) + " · " + Absolute(t)
 	}
