@@ -175,3 +175,13 @@ func TestInspectHostileClaimsCannotDriveTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// An expired token still verifies, and says it expired.
+func TestInspectExpiredTokenSaysSo(t *testing.T) {
+	f := newFake()
+	token := adaToken(t, f, map[string]any{"exp": now.Add(-5 * time.Minute).Unix()})
+	s := screenText(inspectToken(newModel(f, 100, 30), token))
+	if !strings.Contains(s, "✓ verified") || !strings.Contains(s, "the token expired 5m00s ago") {
+		t.Fatalf("an expired token:\n%s", s)
+	}
+}
