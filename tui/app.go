@@ -20,13 +20,14 @@ const (
 	screenClaims
 	screenCache
 	screenSignIn
+	screenInspect
 )
 
 // tabs are the screens tab cycles through; sign-in is reached with enter.
 var tabs = []struct {
 	s    screen
 	name string
-}{{screenTenants, "Tenants"}, {screenSession, "Session"}, {screenClaims, "Claims"}, {screenCache, "Cache"}}
+}{{screenTenants, "Tenants"}, {screenSession, "Session"}, {screenClaims, "Claims"}, {screenCache, "Cache"}, {screenInspect, "Inspect"}}
 
 // Options configure the UI.
 type Options struct {
@@ -72,6 +73,7 @@ type Model struct {
 	session sessionModel
 	claims  claimsModel
 	cache   cacheModel
+	inspect inspectModel
 }
 
 // New builds the UI. ctx bounds every backend call.
@@ -149,10 +151,16 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.signin.cancel()
 		return tea.Quit, true
 	}
-	if m.capturing() {
+	if m.typing(msg) || m.capturing() {
 		return nil, false
 	}
 	switch {
+	case key.Matches(msg, m.keys.Inspect):
+		if m.screen == screenSignIn && m.signin.running() {
+			return nil, true
+		}
+		m.inspect.clear()
+		return m.show(screenInspect), true
 	case key.Matches(msg, m.keys.Quit):
 		m.signin.cancel()
 		return tea.Quit, true
@@ -182,6 +190,15 @@ func (m *Model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.show(tabs[(i+step)%len(tabs)].s), true
 	}
 	return nil, false
+}
+
+// typing is true for a key that goes into the Inspect screen's token
+// field: every key but tab, shift+tab and ?, which no token holds.
+func (m *Model) typing(msg tea.KeyPressMsg) bool {
+	if m.screen != screenInspect || !m.inspect.editing() {
+		return false
+	}
+	return !key.Matches(msg, m.keys.Next) && !key.Matches(msg, m.keys.Prev) && !key.Matches(msg, m.keys.Help)
 }
 
 func (m *Model) capturing() bool {
@@ -218,6 +235,8 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.updateClaims(msg)
 	case cacheMsg, cacheDeletedMsg:
 		cmd = m.updateCache(msg)
+	case inspectMsg:
+		cmd = m.updateInspect(msg)
 	default:
 		switch m.screen {
 		case screenTenants:
@@ -230,6 +249,8 @@ func (m Model) updateScreens(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = m.updateClaims(msg)
 		case screenCache:
 			cmd = m.updateCache(msg)
+		case screenInspect:
+			cmd = m.updateInspect(msg)
 		}
 	}
 	return m, cmd
@@ -266,6 +287,8 @@ func (m Model) viewScreen() (string, span) {
 		return m.viewClaims()
 	case screenCache:
 		return m.viewCache()
+	case screenInspect:
+		return m.viewInspect()
 	}
 	return "", span{}
 }
@@ -289,7 +312,11 @@ func (m Model) header() string {
 	left := strings.Join(parts, " ")
 	right := ""
 	if m.focus != "" {
-		right = m.st.Dim.Render("tenant: ") + m.st.Bold.Render(truncate(sanitize(m.focus), max(8, m.width/3)))
+		name := m.st.Bold.Render(truncate(sanitize(m.focus), max(8, m.width/3)))
+		right = m.st.Dim.Render("tenant: ") + name
+		if lipgloss.Width(left)+1+lipgloss.Width(right) > m.width {
+			right = name // the tabs first: a narrow terminal loses the label
+		}
 	}
 	gap := max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	out := truncate(left+strings.Repeat(" ", gap)+right, m.width)
@@ -327,50 +354,6 @@ func (m Model) footer() string {
 		return line
 	}
 	return "\n" + line
-}
-
-// span is the lines of a body that must stay in view, from to to
-// inclusive; the zero span asks for the top.
-type span struct{ from, to int }
-
-// lines counts the lines written so far, the index of the next one.
-func lines(b *strings.Builder) int { return strings.Count(b.String(), "\n") }
-
-// clip fits s into n lines, padding a short body and scrolling a long one
-// so that the focus span is in view; a line says when text is cut above
-// or below.
-func clip(s string, n int, focus span) string {
-	if n < 1 {
-		return ""
-	}
-	ls := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	if len(ls) <= n {
-		for len(ls) < n {
-			ls = append(ls, "")
-		}
-		return strings.Join(ls, "\n")
-	}
-	start := 0
-	for start < len(ls)-n {
-		last := start + n - 1 // the last line shown, a marker if text follows
-		if last < len(ls)-1 {
-			last--
-		}
-		// Stop when the focus ends in view, or when scrolling on would push
-		// its first line under the top marker.
-		if focus.to <= last || start+2 > focus.from {
-			break
-		}
-		start++
-	}
-	out := append([]string{}, ls[start:start+n]...)
-	if start > 0 && n > 1 {
-		out[0] = "↑ more"
-	}
-	if start+n < len(ls) {
-		out[n-1] = "↓ more"
-	}
-	return strings.Join(out, "\n")
 }
 
 // Run starts the UI on the terminal and returns when the user quits.

@@ -33,6 +33,11 @@ type fakeBackend struct {
 	signInErr error
 	// block makes SignIn wait for its context (a browser nobody uses).
 	block bool
+	// jwks verifies what Inspect is given; inspected records the tenants
+	// it was asked for. addErr fails AddTenant unless forced.
+	jwks      []byte
+	inspected []string
+	addErr    error
 }
 
 func newFake() *fakeBackend {
@@ -81,7 +86,7 @@ func (f *fakeBackend) Claims(context.Context, string) (*Claims, error) {
 	}}
 	return &Claims{
 		ID:       Token{Identity: id, Header: "{\n  \"alg\": \"ES384\",\n  \"kid\": \"k1\"\n}", Payload: "{\n  \"sub\": \"u-ada\",\n  \"name\": \"Ada Lovelace\",\n  \"email\": \"ada@acme.dev\"\n}"},
-		Access:   Token{Opaque: true},
+		Access:   Token{Opaque: true, OpaqueHint: "Logto issues an opaque token for userinfo only: ask for an API resource to get a JWT."},
 		Userinfo: map[string]any{"sub": "u-ada", "email": "ada@acme.dev"},
 	}, nil
 }
@@ -96,7 +101,17 @@ func (f *fakeBackend) Explain(context.Context, string) (*Explanation, error) {
 		Reason: "served from the keyring with no request", Fields: []ExplainField{
 			{"tenant", "https://acme.logto.app/oidc", "profile acme (issuer)"}, {"account", "u-ada", "the profile's current account"}}}, nil
 }
-func (f *fakeBackend) AddTenant(t NewTenant) error { f.added = append(f.added, t); return nil }
+func (f *fakeBackend) AddTenant(t NewTenant) error {
+	if f.addErr != nil && !t.Force {
+		return f.addErr
+	}
+	f.added = append(f.added, t)
+	return nil
+}
+func (f *fakeBackend) Inspect(ctx context.Context, tenant, token string) (*auth.Inspection, error) {
+	f.inspected = append(f.inspected, tenant)
+	return auth.Inspect(ctx, token, auth.InspectOptions{JWKS: f.jwks})
+}
 func (f *fakeBackend) RemoveTenant(n string) error { f.removed = append(f.removed, n); return nil }
 
 func newModel(b Backend, w, h int) Model {
@@ -201,14 +216,14 @@ func TestScreensGolden(t *testing.T) {
 
 func TestTabCyclesScreens(t *testing.T) {
 	m := newModel(newFake(), 80, 24)
-	want := []screen{screenSession, screenClaims, screenCache, screenTenants}
+	want := []screen{screenSession, screenClaims, screenCache, screenInspect, screenTenants}
 	for _, w := range want {
 		m = send(m, press("tab"))
 		if m.screen != w {
 			t.Fatalf("tab went to %d, want %d", m.screen, w)
 		}
 	}
-	if m = send(m, press("shift+tab")); m.screen != screenCache {
+	if m = send(m, press("shift+tab")); m.screen != screenInspect {
 		t.Fatalf("shift+tab went to %d", m.screen)
 	}
 	if !strings.Contains(screenText(m), "tenant: acme") {

@@ -25,8 +25,16 @@ type Backend interface {
 	// it hits.
 	Explain(ctx context.Context, tenant string) (*Explanation, error)
 	DeleteCache(ctx context.Context, key string) error
+	// AddTenant writes a profile. Re-pointing one that has sessions at
+	// another issuer or client fails with session.ErrHasSessions unless
+	// t.Force is set; then its sessions are signed out first.
 	AddTenant(t NewTenant) error
 	RemoveTenant(name string) error
+	// Inspect decodes a JWT pasted by the user and verifies its signature:
+	// with the keys of the tenant's profile when the token is its issuer's,
+	// else with the keys its own iss claim discovers (https, or http on
+	// loopback). Only an undecodable token is an error.
+	Inspect(ctx context.Context, tenant, token string) (*auth.Inspection, error)
 }
 
 // UserPicker is implemented by backends that can finish a sign-in without a
@@ -83,6 +91,9 @@ type Token struct {
 	Header, Payload string
 	// Opaque is true for an access token that is not a JWT.
 	Opaque bool
+	// OpaqueHint is the provider's advice for an opaque access token, ""
+	// when it has none.
+	OpaqueHint string
 }
 
 // Claims are the ID token, the access token and userinfo of a session.
@@ -104,6 +115,8 @@ type CacheEntry struct {
 // NewTenant is what the add-tenant form collects.
 type NewTenant struct {
 	Name, Issuer, ClientID, Resource string
+	// Force re-points a profile that has sessions, signing them out.
+	Force bool
 }
 
 // Explanation is a cache lookup, field by field, with its verdict.

@@ -10,6 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/latchdev/latch/auth"
 )
 
 type pane int
@@ -168,7 +170,7 @@ func (m Model) claimRows() []claimRow {
 // ClaimValue shows a claim's value for people: times relative and absolute,
 // lists as JSON.
 func ClaimValue(name string, v any, now time.Time) string {
-	if f, ok := v.(float64); ok && timeClaims[name] {
+	if f, ok := v.(float64); ok && auth.IsTimeClaim(name) {
 		t := time.Unix(int64(f), 0)
 		return Relative(t, now) + " · " + Absolute(t)
 	}
@@ -201,7 +203,9 @@ func (m Model) viewClaims() (string, span) {
 	if c.c == nil {
 		return b.String() + m.st.Dim.Render("Loading…") + "\n", focus
 	}
-	b.WriteString(truncate(m.badge(), m.width) + "\n")
+	for _, l := range strings.Split(m.badge(), "\n") {
+		b.WriteString(truncate(l, m.width) + "\n")
+	}
 	if c.filtering || c.filter.Value() != "" {
 		b.WriteString(c.filter.View(m.st) + "\n")
 	}
@@ -209,17 +213,12 @@ func (m Model) viewClaims() (string, span) {
 		return b.String() + m.rawView(), focus
 	}
 	rows := m.claimRows()
-	nameW := min(20, max(8, m.width/4))
-	valueW := max(16, min(44, m.width-nameW-24))
+	nameW, valueW := m.columns()
 	for i, r := range rows {
-		name, value := pad(truncate(r.name, nameW-1), nameW), pad(truncate(r.value, valueW), valueW)
-		meaning := m.st.Dim.Render(truncate(r.meaning, max(0, m.width-nameW-valueW-4)))
-		line := "  " + name + value + "  " + meaning
 		if i == c.cursor {
 			focus = span{lines(&b), lines(&b)}
-			line = m.st.Selected.Render("> "+name+value) + "  " + meaning
 		}
-		b.WriteString(truncate(line, m.width) + "\n")
+		b.WriteString(m.fieldLine(r.name, r.value, r.meaning, i == c.cursor, nameW, valueW) + "\n")
 	}
 	if len(rows) == 0 {
 		b.WriteString(m.st.Dim.Render("  no claims") + "\n")
@@ -234,8 +233,10 @@ func (m Model) badge() string {
 		return m.st.Err.Render("userinfo: " + stripAdvice(m.claims.c.UserinfoErr))
 	case t == nil:
 		return m.st.Dim.Render("from the provider's userinfo endpoint")
+	case t.Opaque && t.OpaqueHint != "":
+		return wrap(m.st.Dim.Render("opaque access token (not a JWT). "+sanitize(t.OpaqueHint)), m.width)
 	case t.Opaque:
-		return m.st.Dim.Render("opaque access token (not a JWT): ask for an API resource to get a JWT")
+		return m.st.Dim.Render("opaque access token (not a JWT)")
 	case t.Identity != nil:
 		id := t.Identity
 		return m.st.Badge.Render("✓ verified") + m.st.Dim.Render(sanitize(fmt.Sprintf("  %s · kid %s · %s", id.Algorithm, id.KeyID, id.Issuer)))

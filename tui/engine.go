@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -139,7 +140,7 @@ func (b *engineBackend) Claims(ctx context.Context, tenant string) (*Claims, err
 
 // tokenView is a token's parts as pretty JSON, for the claims screen.
 func tokenView(t session.TokenClaims) Token {
-	v := Token{Identity: t.Identity, Opaque: t.Opaque}
+	v := Token{Identity: t.Identity, Opaque: t.Opaque, OpaqueHint: t.OpaqueHint}
 	if t.Err != nil {
 		v.Err = t.Err.Error()
 	}
@@ -202,11 +203,46 @@ func (b *engineBackend) AddTenant(t NewTenant) error {
 	if t.Resource != "" {
 		p.Resources = []string{t.Resource}
 	}
-	_, err := b.e.AddTenant(context.Background(), t.Name, p, session.AddOptions{})
+	_, err := b.e.AddTenant(context.Background(), t.Name, p, session.AddOptions{Force: t.Force})
 	return err
 }
 
 func (b *engineBackend) RemoveTenant(name string) error {
 	_, err := b.e.RemoveTenant(context.Background(), name, true)
 	return err
+}
+
+// Inspect verifies with the tenant's profile (its CA bundle, its plain-http
+// allowance) when the token names the profile's issuer, else with the
+// keys of the token's own issuer.
+func (b *engineBackend) Inspect(ctx context.Context, tenant, token string) (*auth.Inspection, error) {
+	var o auth.InspectOptions
+	if p, err := b.e.Resolve(b.selector(tenant)); err == nil && tenant != "" && issuedBy(token, p.Issuer) {
+		cfg, err := b.e.AuthConfig(p)
+		if err != nil {
+			return nil, err
+		}
+		o.Provider = cfg
+	} else {
+		cfg, err := b.e.AuthConfig(&session.Profile{})
+		if err != nil {
+			return nil, err
+		}
+		o.HTTPClient, o.CacheDir = cfg.HTTPClient, cfg.CacheDir
+	}
+	return auth.Inspect(ctx, token, o)
+}
+
+// issuedBy reports whether the token's unverified iss claim is issuer.
+func issuedBy(token, issuer string) bool {
+	token = strings.TrimSpace(token)
+	if len(token) > auth.MaxTokenSize {
+		return false // auth.Inspect refuses it
+	}
+	_, claims, err := auth.UnverifiedClaims(token)
+	if err != nil {
+		return false
+	}
+	iss, _ := claims["iss"].(string)
+	return iss != "" && auth.TrimIssuer(iss) == auth.TrimIssuer(issuer)
 }

@@ -69,8 +69,12 @@ func (m Model) footerKeys() []key.Binding {
 	switch {
 	case m.showHelp:
 		return []key.Binding{k.Up, k.Down, k.CloseHelp}
+	case m.tenants.repoint != nil:
+		return []key.Binding{k.Yes, k.No}
 	case m.screen == screenTenants && m.tenants.form != nil:
 		return []key.Binding{k.NextField, k.Save, k.Cancel}
+	case m.screen == screenInspect && m.inspect.editing():
+		return []key.Binding{k.Verify, k.ClearToken, k.Next, k.Help, k.QuitTyping}
 	case m.screen == screenClaims && m.claims.filtering:
 		return []key.Binding{k.KeepFilter, k.Cancel}
 	case m.tenants.confirm != "" || m.cache.confirm != "" || m.session.confirm:

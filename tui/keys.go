@@ -14,8 +14,11 @@ type keyMap struct {
 	Filter, CopyValue, Raw            key.Binding
 	Yes, No, Pick, Device             key.Binding
 	CloseHelp, SignIn, Reload         key.Binding
+	Inspect, Verify, ClearToken       key.Binding
 	// Keys of the add-tenant form and the claims filter, for the footer.
 	NextField, Save, Cancel, KeepFilter key.Binding
+	// ctrl+c, the quit key while a token is typed (q is a letter of it).
+	QuitTyping key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -54,6 +57,10 @@ func newKeyMap() keyMap {
 		Save:       b([]string{"enter"}, "enter", "next field / save"),
 		Cancel:     b([]string{"esc"}, "esc", "cancel"),
 		KeepFilter: b([]string{"enter"}, "enter", "keep filter"),
+		Inspect:    b([]string{"i"}, "i", "inspect a token"),
+		Verify:     b([]string{"enter"}, "enter", "verify"),
+		ClearToken: b([]string{"esc"}, "esc", "clear"),
+		QuitTyping: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 	}
 }
 
@@ -63,6 +70,7 @@ var shortDescs = map[string]string{
 	"cancel / back": "back", "copy URL": "copy", "pick a demo user here": "pick",
 	"copy access token": "token", "previous pane": "pane", "next pane": "pane",
 	"copy value": "copy", "raw JSON": "raw", "sign out": "sign out", "close help": "close",
+	"inspect a token": "inspect",
 }
 
 func shortDesc(desc string) string {
@@ -96,9 +104,9 @@ func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 func (k keyMap) forScreen(s screen, picker bool) helpKeys {
-	global := []key.Binding{k.Next, k.Prev, k.SignIn, k.Reload, k.Help, k.Quit}
+	global := []key.Binding{k.Next, k.Prev, k.Inspect, k.SignIn, k.Reload, k.Help, k.Quit}
 	if s == screenClaims { // l is the next pane here
-		global = []key.Binding{k.Next, k.Prev, k.Reload, k.Help, k.Quit}
+		global = []key.Binding{k.Next, k.Prev, k.Inspect, k.Reload, k.Help, k.Quit}
 	}
 	var local []key.Binding
 	// Most important first: the footer drops keys from the end.
@@ -117,6 +125,8 @@ func (k keyMap) forScreen(s screen, picker bool) helpKeys {
 		local = []key.Binding{k.CopyValue, k.Filter, k.Raw, k.Right, k.Left, k.Up, k.Down}
 	case screenCache:
 		local = []key.Binding{k.Delete, k.Up, k.Down}
+	case screenInspect:
+		local = []key.Binding{k.ClearToken, k.Inspect, k.Up, k.Down}
 	}
 	return helpKeys{short: append(local, k.Help, k.Quit), full: [][]key.Binding{local, global}}
 }

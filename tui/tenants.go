@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/latchdev/latch/auth/session"
 )
 
 type tenantsModel struct {
@@ -15,6 +18,9 @@ type tenantsModel struct {
 	cursor  int
 	form    *tenantForm
 	confirm string // the tenant asked about for deletion
+	// repoint is the form's tenant, asked about because saving it would
+	// re-point a profile that has sessions.
+	repoint *NewTenant
 	loaded  bool
 }
 
@@ -31,8 +37,8 @@ type tenantsMsg struct {
 	err  error
 }
 type tenantAddedMsg struct {
-	name string
-	err  error
+	t   NewTenant
+	err error
 }
 type tenantRemovedMsg struct {
 	name string
@@ -72,14 +78,7 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tenantAddedMsg:
-		if msg.err != nil {
-			if t.form != nil {
-				t.form.err = describe(msg.err)
-			}
-			return nil
-		}
-		t.form, m.focus = nil, msg.name
-		return m.loadTenants()
+		return m.tenantAdded(msg)
 	case tenantRemovedMsg:
 		if msg.err != nil {
 			m.flash = describe(msg.err)
@@ -92,6 +91,8 @@ func (m *Model) updateTenants(msg tea.Msg) tea.Cmd {
 		return m.loadTenants()
 	case tea.KeyPressMsg:
 		switch {
+		case t.repoint != nil:
+			return m.answerRepoint(msg)
 		case t.form != nil:
 			return m.updateForm(msg)
 		case t.confirm != "":
@@ -185,8 +186,7 @@ func (m *Model) updateForm(msg tea.KeyPressMsg) tea.Cmd {
 			f.err = "Name, issuer and client ID are needed."
 			return nil
 		}
-		b := m.opts.Backend
-		return func() tea.Msg { return tenantAddedMsg{nt.Name, b.AddTenant(nt)} }
+		return m.addTenant(nt)
 	}
 	if f.inputs[f.focus].update(msg) {
 		f.err = ""
@@ -308,6 +308,11 @@ func (m Model) viewForm() (string, span) {
 	if f.err != "" {
 		b.WriteString("\n" + m.st.Err.Render(wrap(f.err, m.width)) + "\n")
 	}
+	if m.tenants.repoint != nil {
+		from := lines(&b)
+		b.WriteString("\n" + wrap(m.st.Warn.Render(m.repointQuestion()), m.width) + "\n")
+		return b.String(), span{from, lines(&b) - 1}
+	}
 	b.WriteString("\n" + m.st.Dim.Render(wrap("Register http://127.0.0.1/callback as the app's redirect URI.", m.width)) + "\n")
 	if f.err != "" || f.focus == len(f.inputs)-1 {
 		focus.to = lines(&b) - 1 // the error, or the hint under the last field
@@ -318,3 +323,55 @@ func (m Model) viewForm() (string, span) {
 // narrow is a terminal too narrow for the account column: the account
 // moves to the selected tenant's detail line.
 func (m Model) narrow() bool { return m.width < 72 }
+
+func (m *Model) addTenant(nt NewTenant) tea.Cmd {
+	b := m.opts.Backend
+	return func() tea.Msg { return tenantAddedMsg{nt, b.AddTenant(nt)} }
+}
+
+// tenantAdded closes the form, or asks before re-pointing a tenant that
+// has sessions, or shows why the tenant was not saved.
+func (m *Model) tenantAdded(msg tenantAddedMsg) tea.Cmd {
+	t := &m.tenants
+	switch {
+	case msg.err != nil && t.form != nil && !msg.t.Force && errors.Is(msg.err, session.ErrHasSessions):
+		nt := msg.t
+		t.repoint = &nt
+		return nil
+	case msg.err != nil:
+		if t.form != nil {
+			t.form.err = describe(msg.err)
+		}
+		return nil
+	}
+	if msg.t.Force {
+		m.flash = "Signed out of " + msg.t.Name + " and re-pointed it at " + msg.t.Issuer
+	}
+	t.form, m.focus = nil, msg.t.Name
+	return m.loadTenants()
+}
+
+// answerRepoint saves the form's tenant with Force on y; on anything else
+// the form stays as it was typed.
+func (m *Model) answerRepoint(msg tea.KeyPressMsg) tea.Cmd {
+	nt := *m.tenants.repoint
+	m.tenants.repoint = nil
+	if !key.Matches(msg, m.keys.Yes) {
+		m.tenants.form.err = "Not saved: " + nt.Name + " keeps its issuer, client and sessions."
+		return nil
+	}
+	nt.Force = true
+	return m.addTenant(nt)
+}
+
+// repointQuestion asks before a re-point signs a tenant's sessions out.
+func (m Model) repointQuestion() string {
+	nt := m.tenants.repoint
+	issuer := "its issuer"
+	for _, tn := range m.tenants.list {
+		if tn.Name == nt.Name && tn.Issuer != "" {
+			issuer = tn.Issuer
+		}
+	}
+	return fmt.Sprintf("%s has signed-in sessions at %s: sign them out and re-point? y/n", sanitize(nt.Name), sanitize(issuer))
+}

@@ -27,6 +27,9 @@ type TokenClaims struct {
 	Header, Payload map[string]any
 	// Opaque is true for an access token that is not a JWT.
 	Opaque bool
+	// OpaqueHint is the provider's advice for an opaque access token
+	// (auth.Provider.OpaqueAccessTokenHint), "" when it has none.
+	OpaqueHint string
 	// Present is false when the session holds no such token.
 	Present bool
 }
@@ -93,7 +96,7 @@ func (e *Engine) accessClaims(ctx context.Context, prov *auth.Provider, rec *tok
 		return
 	}
 	if !auth.IsJWT(at.AccessToken) {
-		c.Access = TokenClaims{Present: true, Opaque: true}
+		c.Access = TokenClaims{Present: true, Opaque: true, OpaqueHint: prov.OpaqueAccessTokenHint()}
 		return
 	}
 	c.Access = decode(at.AccessToken)

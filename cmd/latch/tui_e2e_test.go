@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"os"
@@ -276,6 +277,44 @@ func TestTUIOpensTheAccountTheFlagsChoose(t *testing.T) {
 	s := term.waitFor("Test alice", "alice@example.test")
 	if strings.Contains(s, "bob@example.test") {
 		t.Fatalf("the session screen shows bob, not the account asked for:\n%s", s)
+	}
+	term.keys("q")
+}
+
+// A real lab ID token pasted into the Inspect screen (bracketed paste)
+// verifies against the lab's keys; the same token with its payload
+// changed, typed in key by key, does not.
+func TestTUIInspectsAPastedToken(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	u.ok("login", "--tenant", "acme")
+	token := strings.TrimSpace(u.ok("token", "--tenant", "acme", "--id-token").stdout)
+	term := u.terminal()
+	term.waitFor("acme", "signed in")
+	term.keys("i")
+	term.waitFor("Inspect a token", "Paste a JWT")
+	term.tmux("set-buffer", "--", token+"\n")
+	term.tmux("paste-buffer", "-p", "-t", "latch")
+	term.waitFor(fmt.Sprintf("%d characters", len(token)))
+	term.keys("Enter")
+	term.waitFor("✓ verified: ES384 kid", "issuer "+op.Issuer, "alice", "subject: the account")
+
+	parts := strings.Split(token, ".")
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload = []byte(strings.Replace(string(payload), `"sub":"alice"`, `"sub":"mallory"`, 1))
+	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(payload) + "." + parts[2]
+	term.keys("Escape")
+	term.waitFor("Paste a JWT")
+	term.tmux("send-keys", "-t", "latch", "-l", tampered)
+	term.waitFor(fmt.Sprintf("%d characters", len(tampered)))
+	term.keys("Enter")
+	s := term.waitFor("✗ NOT verified", "mallory")
+	if strings.Contains(s, "✓ verified") {
+		t.Fatalf("a tampered token shows as verified:\n%s", s)
 	}
 	term.keys("q")
 }
