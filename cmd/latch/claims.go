@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -55,7 +56,11 @@ func (a *app) claims(ctx context.Context, o session.ClaimsOptions) error {
 		return a.claimTable(c.Userinfo)
 	case o.Access:
 		if c.Access.Opaque {
-			return fmt.Errorf("the access token is opaque (not a JWT): only the provider can read it")
+			msg := "the access token is opaque (not a JWT): only the provider can read it"
+			if c.Access.OpaqueHint != "" {
+				msg += "; " + c.Access.OpaqueHint
+			}
+			return errors.New(msg)
 		}
 		return a.printClaims("access token", c.Access)
 	}
