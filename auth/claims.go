@@ -88,3 +88,25 @@ func IsTimeClaim(name string) bool {
 	}
 	return false
 }
+
+// HeaderMeaning says what a JOSE header field means, or "" for one latch
+// does not know.
+func HeaderMeaning(name string) string {
+	switch name {
+	case "alg":
+		return "signature algorithm"
+	case "kid":
+		return "id of the issuer's key that signed it"
+	case "typ":
+		return "token type"
+	case "cty":
+		return "content type"
+	case "x5t":
+		return "thumbprint of the signing certificate"
+	case "jku":
+		return "key set URL the token names (never fetched)"
+	case "x5u":
+		return "certificate URL the token names (never fetched)"
+	}
+	return ""
+}

@@ -45,7 +45,7 @@ func TestNewRecordIsKeyedByTheRealTenant(t *testing.T) {
 	res := &auth.Result{Identity: &auth.Identity{Issuer: "https://login.example/t1/v2.0", Subject: "s1", Claims: map[string]any{"email": "a@b"}},
 		Tokens: &auth.Tokens{AccessToken: "at", RefreshToken: "rt", IDToken: "id", Expiry: time.Now().Add(time.Hour)}}
 	r := NewRecord(res, "cli", "https://login.example/common/v2.0/", time.Now())
-	if r.Key != RecordKey("https://login.example/t1/v2.0", "cli", "s1") || r.Alias != "https://login.example/common/v2.0" || r.Account != "a@b" {
+	if r.Key != RecordKey("https://login.example/t1/v2.0", "cli", "s1") || r.Alias != "https://login.example/common/v2.0/" || r.Account != "a@b" {
 		t.Fatalf("record %+v", r)
 	}
 	if NewRecord(res, "cli", "https://login.example/t1/v2.0", time.Now()).Alias != "" {

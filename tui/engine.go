@@ -216,21 +216,13 @@ func (b *engineBackend) RemoveTenant(name string) error {
 // allowance) when the token names the profile's issuer, else with the
 // keys of the token's own issuer.
 func (b *engineBackend) Inspect(ctx context.Context, tenant, token string) (*auth.Inspection, error) {
-	var o auth.InspectOptions
+	// The focused tenant's keys, when the token says it is from there;
+	// else its own issuer's.
+	sel := session.Selector{}
 	if p, err := b.e.Resolve(b.selector(tenant)); err == nil && tenant != "" && issuedBy(token, p.Issuer) {
-		cfg, err := b.e.AuthConfig(p)
-		if err != nil {
-			return nil, err
-		}
-		o.Provider = cfg
-	} else {
-		cfg, err := b.e.AuthConfig(&session.Profile{})
-		if err != nil {
-			return nil, err
-		}
-		o.HTTPClient, o.CacheDir = cfg.HTTPClient, cfg.CacheDir
+		sel = b.selector(tenant)
 	}
-	return auth.Inspect(ctx, token, o)
+	return b.e.Inspect(ctx, sel, token, nil)
 }
 
 // issuedBy reports whether the token's unverified iss claim is issuer.

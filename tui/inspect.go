@@ -150,7 +150,7 @@ func (m Model) inspectRows() []inspectRow {
 	for _, part := range []struct {
 		fields  map[string]any
 		meaning func(string) string
-	}{{in.Header, HeaderMeaning}, {in.Claims, auth.ClaimMeaning}} {
+	}{{in.Header, auth.HeaderMeaning}, {in.Claims, auth.ClaimMeaning}} {
 		names := make([]string, 0, len(part.fields))
 		for n := range part.fields {
 			names = append(names, n)
@@ -161,28 +161,6 @@ func (m Model) inspectRows() []inspectRow {
 		}
 	}
 	return rows
-}
-
-// HeaderMeaning says what a JOSE header field means, or "" for one latch
-// does not know.
-func HeaderMeaning(name string) string {
-	switch name {
-	case "alg":
-		return "signature algorithm"
-	case "kid":
-		return "id of the issuer's key that signed it"
-	case "typ":
-		return "token type"
-	case "cty":
-		return "content type"
-	case "x5t":
-		return "thumbprint of the signing certificate"
-	case "jku":
-		return "key set URL the token names (never fetched)"
-	case "x5u":
-		return "certificate URL the token names (never fetched)"
-	}
-	return ""
 }
 
 // verdict says plainly whether the signature verified, with what, or why

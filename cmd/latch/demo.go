@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/latchdev/latch/auth/demoidp"
@@ -12,9 +11,6 @@ import (
 	"github.com/latchdev/latch/tokencache"
 	"github.com/spf13/cobra"
 )
-
-// demoKeyringService keeps demo tokens apart from real ones.
-const demoKeyringService = "latch-demo"
 
 func (a *app) demoCommand() *cobra.Command {
 	var script bool
@@ -41,66 +37,24 @@ keyring) and are deleted at the end; your config is not touched.`,
 	return cmd
 }
 
-// demoEnv is the demo provider and an engine of its own: the keyring under
-// the service latch-demo (memory when there is no keyring), its index in a
-// temporary directory, the demo tenants as its only profiles. close deletes
-// every demo record.
-type demoEnv struct {
-	srv       *demoidp.Server
-	engine    *session.Engine
-	tmp       string
-	keyringOK bool
-}
-
-func startDemo(ctx context.Context, ttl time.Duration) (*demoEnv, error) {
-	srv, err := demoidp.Start(ttl)
-	if err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp("", "latch-demo-")
-	if err != nil {
-		srv.Close()
-		return nil, err
-	}
-	cache := &tokencache.Cache{Store: tokencache.NewKeyring(demoKeyringService, 0), Dir: tmp}
-	d := &demoEnv{srv: srv, tmp: tmp, keyringOK: true}
-	if err := cache.Probe(ctx); err != nil {
-		d.keyringOK = false
-		cache.Store = tokencache.NewMemStore()
-	}
-	cfg := &session.Config{Tenants: map[string]*session.Profile{}}
-	for _, name := range []string{"acme", "globex", "common"} {
-		p := &session.Profile{Name: "demo-" + name, Issuer: srv.Issuer(name), ClientID: demoidp.ClientID}
-		cfg.Tenants[p.Name] = p
-	}
-	d.engine = &session.Engine{Cache: cache, DiscoveryDir: tmp, Config: func() (*session.Config, error) { return cfg, nil }}
-	return d, nil
-}
-
-func (d *demoEnv) close() {
-	d.engine.SignOut(context.Background(), session.Selector{}, session.SignOutOptions{All: true})
-	d.srv.Close()
-	os.RemoveAll(d.tmp)
-}
-
 // demoRun is one scripted tour, counting the steps that failed.
 type demoRun struct {
-	*demoEnv
+	*session.Demo
 	a     *app
 	fails int
 }
 
 func (a *app) demo(ctx context.Context, ttl time.Duration) error {
-	env, err := startDemo(ctx, ttl)
+	env, err := session.StartDemo(ctx, ttl)
 	if err != nil {
 		return err
 	}
-	defer env.close()
-	if !env.keyringOK {
+	defer env.Close()
+	if !env.KeyringOK {
 		fmt.Fprintln(a.stderr, "! No OS keyring here: demo tokens are kept in memory instead; real sign-ins need a keyring or --store file.")
 	}
-	d := &demoRun{demoEnv: env, a: a}
-	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", env.srv.URL, env.engine.Cache.Store.Name(), demoKeyringService)
+	d := &demoRun{Demo: env, a: a}
+	fmt.Fprintf(a.stdout, "latch demo: provider at %s, tokens in the %s (service %s)\n\n", env.Server.URL, env.Engine.Cache.Store.Name(), session.DemoKeyringService)
 	d.tenant(ctx, "demo-acme", "ada", "Logto-style tenant, ID tokens signed ES384")
 	d.tenant(ctx, "demo-globex", "grace", "Logto-style tenant, ID tokens signed RS256")
 	d.tenant(ctx, "demo-common", "ada", "Entra-style multi-tenant authority /common")
@@ -126,8 +80,8 @@ func (d *demoRun) step(ok bool, format string, args ...any) {
 func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", name, user, what)
 	defer fmt.Fprintln(d.a.stdout)
-	d.engine.OpenBrowser = demoBrowser(user)
-	in, err := d.engine.SignIn(ctx, session.Selector{Tenant: name}, session.SignInOptions{Timeout: 30 * time.Second})
+	d.Engine.OpenBrowser = demoBrowser(user)
+	in, err := d.Engine.SignIn(ctx, session.Selector{Tenant: name}, session.SignInOptions{Timeout: 30 * time.Second})
 	if err != nil {
 		d.step(false, "sign-in: %v", err)
 		return
@@ -140,24 +94,24 @@ func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 		d.step(rec.Tenant != rec.Alias, "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, id.TenantID, rec.Alias)
 	}
 
-	before := d.srv.Requests()
-	t, err := d.engine.Token(ctx, sel, session.TokenOptions{MinTTL: time.Second})
-	d.step(err == nil && t.Access.AccessToken == rec.Access[0].AccessToken && d.srv.Requests() == before,
-		"latch token again: served from the cache with %d requests to the provider", d.srv.Requests()-before)
+	before := d.Server.Requests()
+	t, err := d.Engine.Token(ctx, sel, session.TokenOptions{MinTTL: time.Second})
+	d.step(err == nil && t.Access.AccessToken == rec.Access[0].AccessToken && d.Server.Requests() == before,
+		"latch token again: served from the cache with %d requests to the provider", d.Server.Requests()-before)
 
-	before = d.srv.Requests()
-	fresh, err := d.engine.Token(ctx, sel, session.TokenOptions{ForceRefresh: true})
+	before = d.Server.Requests()
+	fresh, err := d.Engine.Token(ctx, sel, session.TokenOptions{ForceRefresh: true})
 	if err != nil {
 		d.step(false, "refresh: %v", err)
 		return
 	}
-	n, why := d.srv.Requests()-before, ""
+	n, why := d.Server.Requests()-before, ""
 	if n > 1 {
 		why = " (first contact with the tenant's own authority: its discovery and keys, then the token)"
 	}
 	d.step(fresh.Record.RefreshToken != rec.RefreshToken, "refreshed at %s in %d request(s)%s; the refresh token rotated", fresh.Record.Tenant, n, why)
 
-	if c, err := d.engine.Claims(ctx, sel, session.ClaimsOptions{ID: true}); err != nil || c.ID.Err != nil {
+	if c, err := d.Engine.Claims(ctx, sel, session.ClaimsOptions{ID: true}); err != nil || c.ID.Err != nil {
 		d.step(false, "claims: %v", errors.Join(err, claimErr(c)))
 	} else {
 		v := c.ID.Identity
@@ -168,9 +122,9 @@ func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
 		d.step(true, "claims verified: %s", claims)
 	}
 
-	_, err = d.engine.SignOut(ctx, sel, session.SignOutOptions{})
-	_, lerr := d.engine.Session(ctx, sel)
-	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.engine.Cache.Store.Name())
+	_, err = d.Engine.SignOut(ctx, sel, session.SignOutOptions{})
+	_, lerr := d.Engine.Session(ctx, sel)
+	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.Engine.Cache.Store.Name())
 }
 
 func claimErr(c *session.Claims) error {

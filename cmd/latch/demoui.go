@@ -38,15 +38,15 @@ func (demoBackend) Pick(authURL, user string) error { return demoidp.PickUser(au
 
 // demoUI opens the terminal UI on the demo tenants.
 func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
-	env, err := startDemo(ctx, ttl)
+	env, err := session.StartDemo(ctx, ttl)
 	if err != nil {
 		return err
 	}
-	defer env.close()
+	defer env.Close()
 	hint := "Demo: enter signs in (p picks a user right here if no browser opens) · tab: session, claims, cache · tokens are deleted on quit"
-	if !env.keyringOK {
+	if !env.KeyringOK {
 		hint = "Demo, no OS keyring here: tokens stay in memory. enter signs in (p picks a user) · tab: session, claims, cache"
 	}
-	b := demoBackend{tui.EngineBackend(env.engine, session.Selector{})}
+	b := demoBackend{tui.EngineBackend(env.Engine, session.Selector{})}
 	return tui.Run(ctx, tui.Options{Backend: b, Hint: hint, NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
 }

@@ -18,31 +18,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// inspectTimeout bounds the discovery and key requests of one inspect.
-const inspectTimeout = 15 * time.Second
-
-// headerMeaning says what a JOSE header field means (a switch, not a map:
-// no work at start-up for commands that never inspect).
-func headerMeaning(name string) string {
-	switch name {
-	case "alg":
-		return "signature algorithm"
-	case "kid":
-		return "id of the issuer's key that signed it"
-	case "typ":
-		return "token type"
-	case "cty":
-		return "content type"
-	case "x5t":
-		return "thumbprint of the signing certificate"
-	case "jku":
-		return "key set URL the token names (never fetched)"
-	case "x5u":
-		return "certificate URL the token names (never fetched)"
-	}
-	return ""
-}
-
 func (a *app) inspectCommand() *cobra.Command {
 	var jwks string
 	cmd := &cobra.Command{
@@ -76,13 +51,18 @@ func (a *app) inspect(ctx context.Context, raw, jwksFile string, stdin io.Reader
 		}
 		raw = string(b)
 	}
-	opts, err := a.inspectOptions(jwksFile)
+	var jwks []byte
+	if jwksFile != "" {
+		var err error
+		if jwks, err = session.ReadJWKS(jwksFile); err != nil {
+			return fmt.Errorf("--jwks: %w", err)
+		}
+	}
+	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, inspectTimeout)
-	defer cancel()
-	in, err := auth.Inspect(ctx, raw, opts)
+	in, err := e.Inspect(ctx, a.sel, raw, jwks)
 	if err != nil {
 		return err
 	}
@@ -90,57 +70,6 @@ func (a *app) inspect(ctx context.Context, raw, jwksFile string, stdin io.Reader
 		return writeJSON(a.stdout, inspectJSON(in))
 	}
 	return writeInspection(a.stdout, in, time.Now())
-}
-
-// inspectOptions picks the keys: --jwks, else the profile when one is named
-// by flags, else the token's own issuer.
-func (a *app) inspectOptions(jwksFile string) (auth.InspectOptions, error) {
-	var o auth.InspectOptions
-	if jwksFile != "" {
-		b, err := readBounded(jwksFile, 1<<20)
-		if err != nil {
-			return o, fmt.Errorf("--jwks: %w", err)
-		}
-		o.JWKS = b
-		return o, nil
-	}
-	e, err := a.engine()
-	if err != nil {
-		return o, err
-	}
-	if a.sel.Tenant != "" || a.sel.Issuer != "" {
-		p, err := e.Resolve(a.sel)
-		if err != nil {
-			return o, err
-		}
-		if o.Provider, err = e.AuthConfig(p); err != nil {
-			return o, err
-		}
-		return o, nil
-	}
-	cfg, err := e.AuthConfig(&session.Profile{})
-	if err != nil {
-		return o, err
-	}
-	o.HTTPClient, o.CacheDir = cfg.HTTPClient, cfg.CacheDir
-	return o, nil
-}
-
-// readBounded reads a file of at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
-	}
-	return b, nil
 }
 
 func inspectJSON(in *auth.Inspection) map[string]any {
@@ -157,9 +86,9 @@ func inspectJSON(in *auth.Inspection) map[string]any {
 func writeInspection(w io.Writer, in *auth.Inspection, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "Header")
-	writeFields(tw, in.Header, now, headerMeaning)
+	writeFields(tw, in.Header, now, auth.HeaderMeaning)
 	fmt.Fprintln(tw, "Claims")
-	writeFields(tw, in.Claims, now, tui.ClaimMeaning)
+	writeFields(tw, in.Claims, now, auth.ClaimMeaning)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

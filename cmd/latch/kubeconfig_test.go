@@ -141,21 +141,3 @@ func TestKubeconfigPinsTheDefaultProfile(t *testing.T) {
 		t.Errorf("entry %+v", u)
 	}
 }
-
-func TestExecInfoDecidesWhetherLatchMayOpenABrowser(t *testing.T) {
-	for _, tt := range []struct {
-		info string
-		want bool
-	}{
-		{"", true},
-		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":true}}`, true},
-		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{"interactive":false}}`, false},
-		{`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","spec":{}}`, false},
-		{`not json`, false},
-		{`{"spec":{"interactive":true},"pad":"` + strings.Repeat("x", maxExecInfo) + `"}`, false},
-	} {
-		if got := execInteractive(tt.info); got != tt.want {
-			t.Errorf("execInteractive(%.60q) = %v, want %v", tt.info, got, tt.want)
-		}
-	}
-}

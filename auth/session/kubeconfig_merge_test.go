@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"errors"
@@ -8,6 +8,28 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 )
+
+// kubeUser and kubeFile are what a real YAML parser reads of a kubeconfig.
+type kubeUser struct {
+	Name string `yaml:"name"`
+	User struct {
+		Exec struct {
+			APIVersion         string   `yaml:"apiVersion"`
+			Command            string   `yaml:"command"`
+			Args               []string `yaml:"args"`
+			InteractiveMode    string   `yaml:"interactiveMode"`
+			ProvideClusterInfo *bool    `yaml:"provideClusterInfo"`
+		} `yaml:"exec"`
+		Token string `yaml:"token"`
+	} `yaml:"user"`
+}
+
+type kubeFile struct {
+	Clusters []map[string]any `yaml:"clusters"`
+	Contexts []map[string]any `yaml:"contexts"`
+	Users    []kubeUser       `yaml:"users"`
+	Current  string           `yaml:"current-context"`
+}
 
 const mergeName = "latch-acme"
 

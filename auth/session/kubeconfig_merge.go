@@ -1,4 +1,4 @@
-package main
+package session
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ var ErrKubeconfigLayout = errors.New("latch cannot edit this kubeconfig safely")
 // latch exec entry: a user of that name is replaced, anything else kept.
 // An empty old becomes a new kubeconfig holding only the user.
 func mergeUserYAML(old []byte, name string, args []string) ([]byte, error) {
-	item := strings.TrimPrefix(kubeUserYAML(name, args), "users:\n")
+	item := strings.TrimPrefix(KubeUserYAML(name, args), "users:\n")
 	text := string(old)
 	if strings.TrimSpace(text) == "" {
 		return []byte("apiVersion: v1\nkind: Config\nusers:\n" + item), nil
