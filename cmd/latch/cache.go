@@ -14,7 +14,7 @@ import (
 )
 
 func (a *app) cacheCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "cache", Short: "See and prune the token cache: keys, sizes, expiries, never a secret"}
+	cmd := group("cache", "See and prune the token cache: keys, sizes, expiries, never a secret")
 	ls := &cobra.Command{
 		Use: "ls", Short: "Every cache key: tenant, client, account, audience, size, chunks, expiry, store", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.cacheList(cmd.Context()) },

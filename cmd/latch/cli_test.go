@@ -354,3 +354,16 @@ func storedKey(t *testing.T, c *cli) string {
 	}
 	return rows[0]["key"].(string)
 }
+
+func TestCLIMistypedCommandsGetDidYouMean(t *testing.T) {
+	c := newCLI(t)
+	for args, want := range map[string]string{
+		"tokne":      "did you mean latch token?",
+		"tenant lss": "did you mean latch tenant ls",
+		"cache lss":  "did you mean latch cache ls",
+	} {
+		if r := c.run(strings.Fields(args)...); r.code != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("latch %s: exit %d %q, want 1 and %q", args, r.code, r.stderr, want)
+		}
+	}
+}

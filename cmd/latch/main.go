@@ -84,7 +84,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 		Short:         "Sign in from the terminal through Logto or any OpenID Connect provider",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
 		// In a terminal, latch alone opens the UI; piped, it prints the status.
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !isTerminal() {
@@ -93,6 +93,7 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 			return a.ui(cmd.Context())
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
 	setVersion(root, args)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&a.sel.Tenant, "tenant", "t", "", "tenant profile from the config file (default: LATCH_TENANT, then latch tenant use)")
@@ -187,4 +188,33 @@ func (a *app) checkOutput(cmd *cobra.Command) error {
 		}
 	}
 	return usageError{fmt.Sprintf("-o %s is not an output of latch %s: use %s", a.output, cmd.Name(), strings.Join(allowed, " or "))}
+}
+
+// unknownCommand refuses arguments to latch alone, with "did you mean".
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		return hinted{usageError{msg}, "did you mean latch " + strings.Join(s, " or latch ") + "?"}
+	}
+	return hinted{usageError{msg}, "see latch --help"}
+}
+
+// group is a command that only holds subcommands: alone it shows its help,
+// with a mistyped subcommand it says so, with "did you mean".
+func group(use, short string) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			cmd.SuggestionsMinimumDistance = 2
+			msg := fmt.Sprintf("unknown command %q for latch %s", args[0], use)
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				return hinted{usageError{msg}, "did you mean latch " + use + " " + strings.Join(s, " or latch "+use+" ") + "?"}
+			}
+			return hinted{usageError{msg}, "see latch " + use + " --help"}
+		}}
 }

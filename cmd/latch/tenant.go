@@ -11,7 +11,7 @@ import (
 )
 
 func (a *app) tenantCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenant profiles in the config file"}
+	cmd := group("tenant", "Manage tenant profiles in the config file")
 	cmd.AddCommand(a.tenantAddCommand(), a.tenantListCommand(), a.tenantRemoveCommand(), a.tenantUseCommand())
 	return cmd
 }
