@@ -182,7 +182,7 @@ func (b *engineBackend) Explain(ctx context.Context, tenant string) (*Explanatio
 	if err != nil {
 		return nil, err
 	}
-	ex, err := b.e.Explain(ctx, sel, p.Audience("", ""), time.Minute)
+	ex, err := b.e.Explain(ctx, sel, p.Audience(sel.Resource, sel.Org), time.Minute)
 	if err != nil {
 		return nil, err
 	}

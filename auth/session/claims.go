@@ -58,6 +58,9 @@ func (e *Engine) Claims(ctx context.Context, sel Selector, o ClaimsOptions) (*Cl
 	if err != nil {
 		return nil, err
 	}
+	if o.Resource == "" && o.Org == "" {
+		o.Resource, o.Org = sel.Resource, sel.Org
+	}
 	aud := f.p.audience(o.Resource, o.Org)
 	rec, err := f.cache.Load(ctx, f.entry.Key)
 	if err != nil {
@@ -182,7 +185,7 @@ func (e *Engine) Session(ctx context.Context, sel Selector) (*Session, error) {
 		id := &auth.Identity{Claims: claims}
 		s.Name, s.Email = id.Name(), id.Email()
 	}
-	if a := rec.Find(f.p.audience("", "")); a != nil {
+	if a := rec.Find(f.p.audience(sel.Resource, sel.Org)); a != nil {
 		s.Expires, s.Scopes, s.Audience = a.Expiry, strings.Fields(a.Scope), a.Audience.Resource
 	}
 	return s, nil

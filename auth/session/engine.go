@@ -26,6 +26,9 @@ const KeyringService = "latch"
 // account (sub, email or name) when several are signed in.
 type Selector struct {
 	Tenant, Issuer, ClientID, Account string
+	// Resource and Org choose the access token a caller means when a
+	// request names none (the UI's --resource and --org).
+	Resource, Org string
 }
 
 // Engine runs sessions. Its zero value is not usable: see Open.

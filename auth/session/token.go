@@ -45,6 +45,9 @@ func (e *Engine) Token(ctx context.Context, sel Selector, o TokenOptions) (*Toke
 	if err != nil {
 		return nil, err
 	}
+	if o.Resource == "" && o.Org == "" {
+		o.Resource, o.Org = sel.Resource, sel.Org
+	}
 	return e.token(ctx, f, f.p.audience(o.Resource, o.Org), o)
 }
 

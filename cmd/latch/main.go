@@ -104,6 +104,9 @@ func (a *app) rootCommand(args []string) *cobra.Command {
 	pf.StringVarP(&a.output, "output", "o", "text", "output format: text or json (latch token: also exec-credential, for kubectl)")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "trace every provider request on stderr, secrets redacted (also LATCH_DEBUG=1)")
 	pf.BoolVar(&a.verbose, "debug", false, "same as --verbose")
+	// For the UI: the token its session and claims screens show.
+	root.Flags().StringVar(&a.sel.Resource, "resource", "", "the UI shows this API resource's token")
+	root.Flags().StringVar(&a.sel.Org, "org", "", "the UI shows this organization's token")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return a.checkOutput(cmd) }
 	a.completeFlags(root)
 	cmds := a.commands(args)

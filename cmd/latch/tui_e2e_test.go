@@ -318,3 +318,14 @@ func TestTUIInspectsAPastedToken(t *testing.T) {
 	}
 	term.keys("q")
 }
+
+// latch --tenant T --resource R shows the session's token for R.
+func TestTUIShowsTheResourceTheFlagsChoose(t *testing.T) {
+	op := authtest.StartProvider(t)
+	u := newUser(t)
+	u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	u.ok("login", "--tenant", "acme", "--resource", authtest.Resource)
+	term := u.terminalArgs([]string{"--tenant", "acme", "--resource", authtest.Resource})
+	term.waitFor("Audience", authtest.Resource)
+	term.keys("q")
+}
