@@ -1,4 +1,4 @@
-package main
+package auth
 
 import "testing"
 
@@ -11,13 +11,13 @@ func TestSafeTextEscapesWhatWouldDriveTheTerminal(t *testing.T) {
 		{"line\nfake: verified\r", `line\nfake: verified\r`},
 		{"tab\there", `tab\there`},
 		{"del\x7f", `del\x7f`},
-		{"csi\u009b31m", `csi\u009b31m`},
+		{"csi\u009b31m", `csi\x9b31m`},
 		{"evil\u202etxt.exe", `evil\u202etxt.exe`},
 		{"bad\xffbyte", `bad\xffbyte`},
 		{"", ""},
 	} {
-		if got := safeText(tt.in); got != tt.want {
-			t.Errorf("safeText(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := TerminalSafe(tt.in); got != tt.want {
+			t.Errorf("TerminalSafe(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
