@@ -2,7 +2,9 @@
 // command once, the starting command rotating from round to round, so the
 // machine's load drifts over all of them alike. Per command it prints the
 // median wall time with its 25th-75th percentile spread, the median CPU
-// time (user+sys) and the median peak RSS; for each -ratio A/B the median
+// time (user+sys) and the median peak RSS (read by GNU time, which forks:
+// Go's own fork-exec shares the parent's memory until exec, so the rusage
+// of a child it starts never reads below the timer's own RSS); for each -ratio A/B the median
 // of the per-round ratios A÷B with its spread. Wall time is read around
 // fork-exec-wait with the monotonic clock: no timer process of its own is
 // counted, unlike date +%s%N in a shell, whose ~1-2 ms per reading adds to
@@ -32,7 +34,7 @@ type command struct {
 	argv []string
 	wall []time.Duration
 	cpu  []time.Duration
-	rss  []int64 // KiB
+	rss  []int64 // KiB, from GNU time
 }
 
 type ratios []string
@@ -59,6 +61,9 @@ func main() {
 				os.Exit(1)
 			}
 		}
+	}
+	for _, c := range cmds {
+		c.measureRSS(5)
 	}
 	fmt.Printf("%-16s %10s %18s %10s %10s   (%d paired rounds)\n", "command", "wall µs", "p25-p75", "cpu µs", "rss KiB", *runs)
 	for _, c := range cmds {
@@ -109,9 +114,30 @@ func (c *command) runOnce(record bool) error {
 	c.wall = append(c.wall, wall)
 	if ru != nil {
 		c.cpu = append(c.cpu, time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
-		c.rss = append(c.rss, ru.Maxrss)
 	}
 	return nil
+}
+
+// measureRSS runs the command n times under GNU time for its peak RSS;
+// without /usr/bin/time the column reads 0.
+func (c *command) measureRSS(n int) {
+	f, err := os.CreateTemp("", "bench-rss")
+	if err != nil {
+		return
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	for range n {
+		cmd := exec.Command("/usr/bin/time", append([]string{"-f", "%M", "-o", f.Name()}, c.argv...)...)
+		if cmd.Run() != nil {
+			return
+		}
+		b, _ := os.ReadFile(f.Name())
+		var kib int64
+		if _, err := fmt.Sscan(string(b), &kib); err == nil {
+			c.rss = append(c.rss, kib)
+		}
+	}
 }
 
 func printRatio(cmds []*command, spec string) error {
