@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,8 +18,11 @@ import (
 // then stores the new refresh token and returns the error.
 type RefreshFunc func(ctx context.Context, r *Record, a auth.Audience) (*auth.Tokens, error)
 
-// VerifyFunc checks a refresh's answer (ID token signature, subject) after
-// it has been stored. r already holds the new tokens.
+// VerifyFunc checks a refresh's answer (ID token signature, subject). It
+// runs while the answer is being stored, on its own copy of the record,
+// and its verdict is applied once the store is done: a slow verification
+// never holds up storing the rotated refresh token. r already holds the
+// new tokens.
 type VerifyFunc func(ctx context.Context, r *Record, t *auth.Tokens) error
 
 // TokenRequest is what Token looks for.
@@ -31,7 +35,7 @@ type TokenRequest struct {
 	MinTTL time.Duration
 	// ForceRefresh refreshes even when the cached token is valid.
 	ForceRefresh bool
-	// Verify, when set, checks a refresh's answer after it is stored. When
+	// Verify, when set, checks a refresh's answer while it is stored. When
 	// it fails, the new refresh token is kept, the new ID and access tokens
 	// are dropped (the previous ones kept), and Token returns its error.
 	Verify VerifyFunc
@@ -185,6 +189,10 @@ func (c *Cache) refresh(ctx context.Context, req *TokenRequest, r *Record, old l
 	} else {
 		r.Put(req.Audience, tokens, c.now())
 	}
+	// Verification (an ECDSA or RSA check, CPU-bound) runs while the
+	// keyring write waits on the Secret Service; its verdict is applied
+	// only once the new refresh token is stored.
+	verified := c.verifyAside(ctx, req, r, tokens, rerr)
 	l, err := c.storeGrant(gctx, req, r, old, gen)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the provider issued a new refresh token but storing it failed, so the stored session may no longer work (sign in again if the next try fails): %w", err)
@@ -192,8 +200,8 @@ func (c *Cache) refresh(ctx context.Context, req *TokenRequest, r *Record, old l
 	if rerr != nil {
 		return nil, nil, fmt.Errorf("the provider's answer was malformed; its new refresh token was stored: %w", rerr)
 	}
-	if req.Verify != nil {
-		if verr := req.Verify(ctx, r, tokens); verr != nil {
+	if verified != nil {
+		if verr := <-verified; verr != nil {
 			r.IDToken = prevID
 			r.Access = dropAccess(r.Access, req.Audience, prevAccess)
 			if _, err := c.storeGrant(gctx, req, r, l, ""); err != nil {
@@ -203,6 +211,20 @@ func (c *Cache) refresh(ctx context.Context, req *TokenRequest, r *Record, old l
 		}
 	}
 	return r.Find(req.Audience), r, nil
+}
+
+// verifyAside starts req.Verify on a copy of the refreshed record and
+// returns where its verdict will arrive; nil when there is nothing to
+// verify (no Verify, or a malformed answer whose tokens are dropped).
+func (c *Cache) verifyAside(ctx context.Context, req *TokenRequest, r *Record, t *auth.Tokens, rerr error) <-chan error {
+	if req.Verify == nil || rerr != nil {
+		return nil
+	}
+	rc := *r
+	rc.Access = slices.Clone(r.Access)
+	verdict := make(chan error, 1)
+	go func() { verdict <- req.Verify(ctx, &rc, t) }()
+	return verdict
 }
 
 // storeGrant writes a refreshed record, telling the front end when the

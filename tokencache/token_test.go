@@ -36,27 +36,50 @@ func rotated(n int) *auth.Tokens {
 	return &auth.Tokens{AccessToken: "at-" + string(rune('0'+n)), RefreshToken: "rt-" + string(rune('0'+n)), IDToken: "id-new", Expiry: time.Now().Add(time.Hour)}
 }
 
-func TestRefreshIsStoredWithOneWriteBeforeVerification(t *testing.T) {
+// writeAfter holds each keyring write until started is closed (or ten
+// seconds pass) and records whether it was.
+type writeAfter struct {
+	*counting
+	started chan struct{}
+	waited  atomic.Bool
+}
+
+func (w *writeAfter) Set(ctx context.Context, k, v string) error {
+	select {
+	case <-w.started:
+		w.waited.Store(true)
+	case <-time.After(10 * time.Second):
+	}
+	return w.counting.Set(ctx, k, v)
+}
+
+func TestRefreshIsStoredWithOneWriteWhileVerificationRuns(t *testing.T) {
 	c := realCache(t, 0)
 	_, e := expiredSession(t, c, "v")
-	n := &counting{Store: c.Store}
-	cc := &Cache{Store: n, Dir: c.Dir}
-	var storedBeforeVerify string
+	w := &writeAfter{counting: &counting{Store: c.Store}, started: make(chan struct{})}
+	cc := &Cache{Store: w, Dir: c.Dir}
+	// The verification waits for the rotated refresh token to reach the
+	// keyring, and the write for the verification to start: both happen
+	// only if the store does not wait for the verification's verdict.
+	var storedDuringVerify string
 	at, _, err := cc.Token(t.Context(), TokenRequest{Entry: e, Verify: func(ctx context.Context, r *Record, _ *auth.Tokens) error {
-		got, err := c.Load(ctx, r.Key)
-		if err == nil {
-			storedBeforeVerify = got.RefreshToken
+		close(w.started)
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if got, err := c.Load(ctx, r.Key); err == nil && got.RefreshToken == "rt-1" {
+				storedDuringVerify = got.RefreshToken
+				break
+			}
 		}
 		return nil
 	}}, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) { return rotated(1), nil })
 	if err != nil || at.AccessToken != "at-1" {
 		t.Fatalf("refresh: %v", err)
 	}
-	if storedBeforeVerify != "rt-1" {
-		t.Fatalf("during verification the keyring held refresh token %q, want the new one", storedBeforeVerify)
+	if !w.waited.Load() || storedDuringVerify != "rt-1" {
+		t.Fatalf("write saw the verification under way: %v; while verification ran the keyring held refresh token %q, want the new one", w.waited.Load(), storedDuringVerify)
 	}
-	if n.gets != 1 || n.sets != 1 {
-		t.Fatalf("a refresh made %d keyring reads and %d writes, want 1 and 1", n.gets, n.sets)
+	if w.gets != 1 || w.sets != 1 {
+		t.Fatalf("a refresh made %d keyring reads and %d writes, want 1 and 1", w.gets, w.sets)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/oauth2"
 
@@ -70,15 +71,18 @@ var latchCommand = `\blatch\s+(?:login|logout|token|claims|status|tenant|cache|d
 
 // cliAdvice matches a clause of advice for the command line: it names a
 // latch command or a flag. It starts at a clause separator and ends at the
-// end of the clause.
-var cliAdvice = regexp.MustCompile(`(?:[:;,]\s+|\s*\(|\s+(?:or|and)\s+(?:run|sign in|pass|use|try)\b)[^:;,()]*?(?:` +
-	latchCommand + `|--[a-z][a-z-]*)[^;()]*?(?:\)|\.|$)`)
+// end of the clause. Compiled on first use: every latch start loads this
+// package, and latch token never shows an error screen.
+var cliAdvice = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:[:;,]\s+|\s*\(|\s+(?:or|and)\s+(?:run|sign in|pass|use|try)\b)[^:;,()]*?(?:` +
+		latchCommand + `|--[a-z][a-z-]*)[^;()]*?(?:\)|\.|$)`)
+})
 
 // stripAdvice removes CLI advice from an error's text and makes it
 // terminal-safe.
 func stripAdvice(s string) string {
 	s = sanitize(s)
-	return cliAdvice.ReplaceAllStringFunc(s, func(m string) string {
+	return cliAdvice().ReplaceAllStringFunc(s, func(m string) string {
 		if strings.HasSuffix(m, ".") {
 			return "."
 		}

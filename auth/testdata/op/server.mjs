@@ -36,6 +36,8 @@ server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
     clients: [
       { ...native, client_id: 'latch-native', id_token_signed_response_alg: 'ES384' },
       { ...native, client_id: 'latch-rs256', id_token_signed_response_alg: 'RS256' },
+      // kubelogin, for make bench: its callback is the root path.
+      { ...native, client_id: 'kubelogin-bench', id_token_signed_response_alg: 'ES384', redirect_uris: ['http://127.0.0.1'] },
     ],
     jwks: { keys: [jwk('ec', { namedCurve: 'P-384' }, 'ES384'), jwk('rsa', { modulusLength: 2048 }, 'RS256')] },
     enabledJWA: { idTokenSigningAlgValues: ['ES384', 'RS256'] },
