@@ -34,6 +34,10 @@ func describe(err error) string {
 		return providerSaid(pe.Code, pe.Description, pe.URI)
 	case errors.Is(err, tokencache.ErrSignInRequired):
 		return sentence(stripAdvice(err.Error())) + " Press l to sign in again, or D for a device code."
+	case errors.Is(err, auth.ErrProviderUnreachable):
+		return sentence(stripAdvice(err.Error())) + " Nothing was opened in the browser."
+	case errors.Is(err, auth.ErrSignInTimeout):
+		return "No sign-in came back in time. If the provider's page refused the redirect URI, it matches them exactly: register a fixed port (redirect_port). Press r to try again, or D for a device code."
 	case errors.Is(err, tokencache.ErrKeyringTimeout):
 		return "The OS keyring did not answer in time: unlock it (it may be waiting for a password), then press r."
 	case errors.Is(err, tokencache.ErrKeyringUnavailable):

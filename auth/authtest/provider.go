@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -27,7 +28,11 @@ const (
 type Provider struct {
 	Issuer string
 	base   string
+	stop   func()
 }
+
+// Stop stops the provider now (a provider that went down).
+func (p *Provider) Stop() { p.stop() }
 
 func opDir() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -57,7 +62,9 @@ func StartProvider(t testing.TB, env ...string) *Provider {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var once sync.Once
+	stop := func() { once.Do(func() { cmd.Process.Kill(); cmd.Wait() }) }
+	t.Cleanup(stop)
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -70,7 +77,7 @@ func StartProvider(t testing.TB, env ...string) *Provider {
 	select {
 	case iss := <-ready:
 		base, _, _ := strings.Cut(iss, "/oidc")
-		return &Provider{Issuer: iss, base: base}
+		return &Provider{Issuer: iss, base: base, stop: stop}
 	case <-time.After(20 * time.Second):
 		t.Fatal("oidc-provider did not start within 20s")
 	}

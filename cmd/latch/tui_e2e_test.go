@@ -329,3 +329,35 @@ func TestTUIShowsTheResourceTheFlagsChoose(t *testing.T) {
 	term.waitFor("Audience", authtest.Resource)
 	term.keys("q")
 }
+
+// With the provider down and discovery in the cache, the sign-in fails
+// within seconds with its reason, at 80x24 and 60x15, and never waits for a
+// redirect that cannot come.
+func TestTUIProviderDownFailsFast(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 15}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			op := authtest.StartProvider(t)
+			u := newUser(t)
+			u.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+			u.ok("login", "--tenant", "acme") // discovery is now in the disk cache
+			u.ok("logout", "--tenant", "acme")
+			op.Stop()
+			term := u.terminalSized(size[0], size[1], nil)
+			term.waitFor("acme")
+			start := time.Now()
+			term.keys("Enter")
+			s := term.waitFor("did not answer")
+			if strings.Contains(s, "✓ Listener") || strings.Contains(s, "✓ Browser") {
+				t.Errorf("the browser step was reached:\n%s", s)
+			}
+			if size[1] >= 24 && !strings.Contains(s, "(cached)") {
+				t.Errorf("the discovery served from the cache is not marked:\n%s", s)
+			}
+			// The probe gives a provider a few seconds; the browser wait is 5 minutes.
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("took %s to say the provider is down", took)
+			}
+			term.keys("q")
+		})
+	}
+}
