@@ -30,8 +30,34 @@ type BrowserResult struct {
 // the consent page, and follow redirects until the loopback callback
 // answers. With deny set it cancels at the first page instead.
 func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
+	return browse(authURL, user, deny, false)
+}
+
+// BrowseElsewhere is a browser on another machine (an SSH session's
+// laptop): it signs in as Browse does, but the redirect to the loopback
+// callback cannot reach latch, so it returns the address the browser ends
+// on, for a person to paste.
+func BrowseElsewhere(authURL, user string) (string, error) {
+	res, err := browse(authURL, user, false, true)
+	if err != nil {
+		return "", err
+	}
+	return res.FinalURL, nil
+}
+
+func browse(authURL, user string, deny, elsewhere bool) (*BrowserResult, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	var callback string
+	if elsewhere {
+		c.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+			if req.URL.Path == "/callback" {
+				callback = req.URL.String()
+				return http.ErrUseLastResponse
+			}
+			return nil
+		}
+	}
 	userLink := regexp.MustCompile(`id="` + regexp.QuoteMeta(user) + `" href="([^"]+)"`)
 	resp, err := c.Get(authURL)
 	for range 6 {
@@ -40,6 +66,9 @@ func Browse(authURL, user string, deny bool) (*BrowserResult, error) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if callback != "" {
+			return &BrowserResult{FinalURL: callback, Status: resp.StatusCode}, nil
+		}
 		final := resp.Request.URL
 		if final.Path == "/callback" {
 			return &BrowserResult{FinalURL: final.String(), Status: resp.StatusCode, Body: string(body)}, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -365,5 +366,39 @@ func TestCLIMistypedCommandsGetDidYouMean(t *testing.T) {
 		if r := c.run(strings.Fields(args)...); r.code != 1 || !strings.Contains(r.stderr, want) {
 			t.Errorf("latch %s: exit %d %q, want 1 and %q", args, r.code, r.stderr, want)
 		}
+	}
+}
+
+// Over SSH the browser is elsewhere: the address it ends on, pasted into
+// latch, completes the sign-in with the same checks as the redirect.
+func TestCLIPastedRedirectSignsIn(t *testing.T) {
+	op := authtest.StartProvider(t)
+	c := newCLI(t)
+	c.ok("tenant", "add", "acme", "--issuer", op.Issuer, "--client-id", authtest.ClientES384)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out, errb bytes.Buffer
+	a := &app{streams: streams{pr, &out, &errb}, openBrowser: func(u string) error {
+		go func() {
+			landed, err := authtest.BrowseElsewhere(u, "alice")
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			// A person pastes garbage first, then the real address.
+			io.WriteString(pw, "not a url\n"+landed+"\n")
+		}()
+		return nil
+	}}
+	if code := a.run([]string{"login", "--paste"}); code != 0 {
+		t.Fatalf("login with a pasted redirect: exit %d\n%s", code, errb.String())
+	}
+	for _, want := range []string{"paste the address", "That paste was not used", "Signed in to " + op.Issuer + " as Test alice"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("login output lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if r := c.run("token"); r.code != 0 {
+		t.Fatalf("no session after the pasted sign-in: %q", r.stderr)
 	}
 }
