@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -83,5 +85,20 @@ func (c *Config) client() *http.Client {
 	if c.Debug != nil {
 		hc.Transport = NewTraceTransport(hc.Transport, c.Debug)
 	}
+	hc.CheckRedirect = c.checkRedirect
 	return hc
+}
+
+// checkRedirect holds redirects to the rule every provider URL follows:
+// only https, or http to this machine (or, for a profile that allows it,
+// plain http). A request that carries a credential in its body (token,
+// revocation, device: every POST) is never re-sent elsewhere.
+func (c *Config) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("the provider redirected more than 5 times")
+	}
+	if via[0].Method != http.MethodGet {
+		return fmt.Errorf("%w: the provider redirected a %s to %s; latch does not send credentials on", ErrInsecureURL, via[0].Method, RedactURL(req.URL.String()))
+	}
+	return checkURL("redirect", req.URL.String(), c.InsecureAllowHTTP)
 }

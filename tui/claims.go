@@ -170,7 +170,8 @@ func (m Model) claimRows() []claimRow {
 // ClaimValue shows a claim's value for people: times relative and absolute,
 // lists as JSON.
 func ClaimValue(name string, v any, now time.Time) string {
-	if f, ok := v.(float64); ok && auth.IsTimeClaim(name) {
+	// Beyond year 9999 (or before year 1) a time is shown as the number it is.
+	if f, ok := v.(float64); ok && auth.IsTimeClaim(name) && f >= -62135596800 && f <= 253402300799 {
 		t := time.Unix(int64(f), 0)
 		return Relative(t, now) + " · " + Absolute(t)
 	}

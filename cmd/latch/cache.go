@@ -68,7 +68,7 @@ func (a *app) cacheList(ctx context.Context) error {
 		if !r.Expires.IsZero() {
 			exp = tui.Relative(r.Expires, now)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", cell(r.Tenant), cell(r.Account), cell(r.Audience), r.Size, r.Chunks, exp, r.Store)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", cell(r.Tenant), cell(r.Account), cell(r.Audience), r.Size, r.Chunks, exp, cell(r.Store))
 		fmt.Fprintf(tw, "  key: %s\n", cell(r.Key)) // no tab: does not widen the columns
 	}
 	return tw.Flush()

@@ -114,8 +114,10 @@ func (a *app) loginCommandLine() string {
 	return "latch login"
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
+// shellQuote quotes s for a POSIX shell when it needs it; control
+// characters are shown escaped first (a hint is printed, never run).
 func shellQuote(s string) string {
+	s = safeText(s)
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@#%+=,", r))
 	}) < 0 {

@@ -72,7 +72,7 @@ func (a *app) status(ctx context.Context) error {
 			}
 		}
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, name, cell(r.Account), cell(r.Tenant), exp,
-			cell(scopesText(r.Scopes, r.ScopesRequested)), r.State, r.Store)
+			cell(scopesText(r.Scopes, r.ScopesRequested)), r.State, cell(r.Store))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
