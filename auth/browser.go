@@ -122,7 +122,7 @@ func openers(command string) []opener {
 				list = append(list, opener{"$BROWSER " + firstWord(e), func(u string) error { return startCommand(e, u, true) }})
 			}
 		}
-		return list
+		// When $BROWSER fails, the openers below are tried too.
 	}
 	if runningUnderWSL() {
 		list = append(list,
@@ -211,9 +211,24 @@ func startCommand(cmdline, url string, percent bool) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go cmd.Wait()
-	return nil
+	// A command that fails at once (exit status non-zero) did not open
+	// anything; one still running after the grace is the browser itself.
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("%s: %w", words[0], err)
+		}
+		return nil
+	case <-time.After(commandGrace):
+		return nil
+	}
 }
+
+// commandGrace is how long a browser command is given to fail before it
+// counts as opened.
+const commandGrace = 500 * time.Millisecond
 
 // splitCommand splits a command line into words on blanks; single or
 // double quotes group a word. No shell sees it.

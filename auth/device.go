@@ -74,7 +74,7 @@ func (p *Provider) DeviceLogin(ctx context.Context, o DeviceOptions) (*Result, e
 	if verify == "" {
 		verify = da.VerificationURI
 	}
-	deadline := time.Now().Add(time.Duration(max(da.ExpiresIn, 60)) * time.Second)
+	deadline := p.Config.now().Add(time.Duration(max(da.ExpiresIn, 60)) * time.Second)
 	progress(Step{Kind: StepDeviceCode, URL: verify, Detail: da.UserCode, Deadline: deadline})
 	if o.OpenBrowser != nil && CheckBrowserURL(verify) == nil {
 		o.OpenBrowser(verify)
@@ -132,8 +132,8 @@ func (p *Provider) pollDevice(ctx context.Context, da *deviceAuth, aud Audience,
 			return nil, cancelledError{ctx.Err()}
 		case <-t.C:
 		}
-		if time.Now().After(deadline) {
-			return nil, errors.New("the device code expired before the sign-in was approved: run latch login --device again")
+		if p.Config.now().After(deadline) {
+			return nil, errors.New("the device code expired before the sign-in was approved: start the device sign-in again")
 		}
 		tokens, err := p.tokenRequest(ctx, form)
 		var re *oauth2.RetrieveError

@@ -1,28 +1,46 @@
 package auth
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
 
-func TestEndSessionPageEscapesEveryValue(t *testing.T) {
-	page := endSessionPage(`https://op.example/logout?a=1&b="2"`, `cli"><script>alert(1)</script>`, `h'"<>&`, `n"x`)
-	for _, bad := range []string{`"><script>alert`, `&b="2"`, `h'"<>&`, `n"x`} {
-		if strings.Contains(page, bad) {
-			t.Errorf("the page holds %q unescaped:\n%s", bad, page)
+// The browser is given only a loopback address; it is redirected, by GET,
+// to the end-session endpoint with client_id and id_token_hint.
+func TestOpenEndSessionRedirectsWithTheHint(t *testing.T) {
+	f := newFakeOP(t)
+	f.meta["end_session_endpoint"] = f.srv.URL + "/session/end"
+	p := f.provider(t)
+	var opened, location string
+	err := p.OpenEndSession(t.Context(), "the.id.token", func(u string) error {
+		opened = u
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Get(u)
+		if err != nil {
+			return err
 		}
+		resp.Body.Close()
+		location = resp.Header.Get("Location")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, want := range []string{
-		`action="https://op.example/logout?a=1&amp;b=&#34;2&#34;"`,
-		`name="client_id" value="cli&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`,
-		`name="id_token_hint" value="h&#39;&#34;&lt;&gt;&amp;"`,
-		`<script nonce="n&#34;x">`,
-	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("the page lacks %s:\n%s", want, page)
-		}
+	if !strings.HasPrefix(opened, "http://127.0.0.1:") || strings.Contains(opened, "token") {
+		t.Errorf("the browser was given %q", opened)
 	}
-	if strings.Contains(endSessionPage("https://op.example/logout", "cli", "", "n"), "id_token_hint") {
-		t.Error("a page without a hint still posts id_token_hint")
+	u, err := url.Parse(location)
+	if err != nil || u.Path != "/session/end" || u.Query().Get("id_token_hint") != "the.id.token" || u.Query().Get("client_id") != "cli" {
+		t.Errorf("redirected to %q", location)
+	}
+}
+
+func TestOpenEndSessionWithoutEndpoint(t *testing.T) {
+	p := newFakeOP(t).provider(t)
+	p.Metadata.EndSessionEndpoint = ""
+	if err := p.OpenEndSession(t.Context(), "", OpenBrowser); err != ErrNoEndSession {
+		t.Fatalf("no endpoint: %v", err)
 	}
 }

@@ -174,7 +174,7 @@ func (p *Provider) issuedBy(in *Inspection) error {
 		tid, _ := in.Claims["tid"].(string)
 		want = strings.ReplaceAll(want, TenantTemplate, tid)
 	}
-	if TrimIssuer(in.Issuer) != TrimIssuer(want) {
+	if in.Issuer != want {
 		return fmt.Errorf("%w: iss %q, keys of %q", ErrWrongIssuer, in.Issuer, want)
 	}
 	return nil

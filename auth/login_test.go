@@ -221,6 +221,10 @@ func TestCachedProviderDownFailsFast(t *testing.T) {
 				f.meta["authorization_endpoint"] = "http://" + hang.Addr().String() + "/auth"
 			}
 			p := cachedProvider(t, f)
+			if tt.name == "no answer" {
+				// The provider's host accepts connections and never answers.
+				p.Config.Issuer = "http://" + hang.Addr().String()
+			}
 			tt.down(f)
 			var got steps
 			opened := false

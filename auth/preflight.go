@@ -24,7 +24,10 @@ var probeTimeout = 4 * time.Second
 func (p *Provider) probe(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.Metadata.AuthorizationEndpoint, nil)
+	// The discovery document: a request the provider answers 200 (the
+	// authorization endpoint answers a bare GET with a 400 page, which
+	// made every -v trace of a sign-in look like a failure).
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, DiscoveryURL(p.Config.Issuer), nil)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrProviderUnreachable, err)
 	}

@@ -16,9 +16,10 @@ import (
 )
 
 func TestKeysAreCanonical(t *testing.T) {
-	a := RecordKey("https://a.logto.app/oidc/", "c", "s")
-	if a != RecordKey("https://a.logto.app/oidc", "c", "s") {
-		t.Error("a trailing slash on the issuer changed the key")
+	// Issuers are compared exactly (OpenID Connect Discovery): with and
+	// without a trailing slash they are two tenants, and two keys.
+	if RecordKey("https://a.logto.app/oidc/", "c", "s") == RecordKey("https://a.logto.app/oidc", "c", "s") {
+		t.Error("two issuers that differ by a trailing slash share a key")
 	}
 	// Length prefixes keep field boundaries: no two triples collide.
 	if RecordKey("t", "c s", "x") == RecordKey("t", "c", "s x") {

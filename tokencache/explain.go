@@ -53,7 +53,7 @@ func (x *Index) Explain(q Query) Explanation {
 	ex := Explanation{}
 	add := func(name, value, source string) { ex.Fields = append(ex.Fields, Field{name, value, source}) }
 	miss := func(verdict, reason string) Explanation { ex.Verdict, ex.Reason = verdict, reason; return ex }
-	issuer := auth.TrimIssuer(q.Issuer)
+	issuer := q.Issuer
 
 	e, err := x.Resolve(q.Profile, q.Account)
 	if err != nil {

@@ -13,11 +13,13 @@ import (
 // different triples give the same text.
 type Key string
 
-// RecordKey builds the key of a session record.
+// RecordKey builds the key of a session record. The tenant is the issuer
+// exactly as the provider writes it: "https://a/" and "https://a" are two
+// issuers (OpenID Connect Discovery §4.3).
 func RecordKey(tenant, clientID, subject string) Key {
 	var b strings.Builder
 	b.WriteString("latch/v1")
-	field(&b, "tenant", auth.TrimIssuer(tenant))
+	field(&b, "tenant", tenant)
 	field(&b, "client", clientID)
 	field(&b, "sub", subject)
 	return Key(b.String())

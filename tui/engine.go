@@ -236,5 +236,5 @@ func issuedBy(token, issuer string) bool {
 		return false
 	}
 	iss, _ := claims["iss"].(string)
-	return iss != "" && auth.TrimIssuer(iss) == auth.TrimIssuer(issuer)
+	return iss != "" && iss == issuer
 }

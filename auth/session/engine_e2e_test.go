@@ -195,3 +195,24 @@ func TestEngineRefusesAnUnknownResourceLocally(t *testing.T) {
 		t.Fatalf("the session did not survive: %v", err)
 	}
 }
+
+// "https://a/oidc" and "https://a/oidc/" are two issuers: a profile edited
+// to the other form does not get the first one's tokens.
+func TestEngineIssuerFormsAreDistinct(t *testing.T) {
+	op := authtest.StartProvider(t)
+	user := "alice"
+	e := testEngine(t, &user)
+	ctx := t.Context()
+	sel := Selector{Issuer: op.Issuer, ClientID: authtest.ClientES384, Tenant: "acme"}
+	if _, err := e.SignIn(ctx, sel, SignInOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	slash := sel
+	slash.Issuer = op.Issuer + "/"
+	if _, err := e.Token(ctx, slash, TokenOptions{}); !errors.Is(err, ErrSignInRequired) {
+		t.Fatalf("a profile naming %s was served the tokens of %s: %v", slash.Issuer, op.Issuer, err)
+	}
+	if _, err := e.Token(ctx, sel, TokenOptions{}); err != nil {
+		t.Fatalf("the original form: %v", err)
+	}
+}

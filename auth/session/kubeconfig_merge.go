@@ -232,5 +232,5 @@ func stripComment(s string) string {
 }
 
 func layoutError(why string) error {
-	return fmt.Errorf("%w (%s): print the entry with latch kubeconfig and add it by hand", ErrKubeconfigLayout, why)
+	return fmt.Errorf("%w (%s): add the printed entry by hand", ErrKubeconfigLayout, why)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
@@ -149,14 +148,13 @@ func (e *Engine) find(sel Selector) (*found, error) {
 
 // matches checks that a record belongs to the profile's issuer and client.
 func matches(p *Profile, e *tokencache.Entry) error {
-	iss := strings.TrimSuffix(p.Issuer, "/")
-	if e.ClientID == p.ClientID && (trim(e.Tenant) == iss || trim(e.Alias) == iss) {
+	// Exactly: "https://a/" and "https://a" are two issuers.
+	if e.ClientID == p.ClientID && (e.Tenant == p.Issuer || e.Alias == p.Issuer) {
 		return nil
 	}
 	return &ProfileChangedError{Profile: p.Name, RecordIssuer: e.Tenant, Issuer: p.Issuer, RecordClient: e.ClientID, ClientID: p.ClientID}
 }
 
-func trim(s string) string { return strings.TrimSuffix(s, "/") }
 
 // sessionsOf are the index entries a profile name has, in any store.
 func (e *Engine) sessionsOf(name string) ([]*tokencache.Entry, *tokencache.Cache, error) {

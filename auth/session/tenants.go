@@ -37,7 +37,7 @@ func (e *Engine) AddTenant(ctx context.Context, name string, p Profile, o AddOpt
 		return nil, err
 	}
 	var out []SignedOut
-	if old, ok := cfg.Tenants[name]; ok && (trim(old.Issuer) != trim(p.Issuer) || old.ClientID != p.ClientID) {
+	if old, ok := cfg.Tenants[name]; ok && (old.Issuer != p.Issuer || old.ClientID != p.ClientID) {
 		entries, _, err := e.sessionsOf(name)
 		if err != nil {
 			return nil, err

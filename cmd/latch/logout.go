@@ -57,7 +57,7 @@ func (a *app) printSignedOut(out []session.SignedOut) {
 		case s.EndSessionErr != nil:
 			fmt.Fprintf(w, "! Could not end the browser session: %s\n", safeText(s.EndSessionErr.Error()))
 		case s.EndSession:
-			fmt.Fprintln(w, "✓ Asked the provider to end the browser session (id_token_hint sent by POST, never in a URL)")
+			fmt.Fprintln(w, "✓ Sent the browser to the provider's end-session page (with id_token_hint; it was never in a command line)")
 		}
 		fmt.Fprintf(w, "✓ Signed out %s from %s\n", safeText(s.Account), tenant)
 	}
