@@ -24,7 +24,8 @@ type engineBackend struct {
 // command line gave.
 func EngineBackend(e *session.Engine, sel session.Selector) Backend {
 	b := &engineBackend{e: e, sel: sel}
-	if sel.Tenant != "" || sel.Issuer != "" {
+	if sel != (session.Selector{}) {
+		// The selector's own profile (the default one when it names none).
 		if p, err := e.Resolve(sel); err == nil {
 			b.name = p.Name
 		}
@@ -59,13 +60,12 @@ func (b *engineBackend) Tenants(ctx context.Context) ([]Tenant, error) {
 
 func (b *engineBackend) flagsTenant(ctx context.Context) Tenant {
 	t := Tenant{Name: b.name, Issuer: b.sel.Issuer, ClientID: b.sel.ClientID}
-	if s, err := b.e.Session(ctx, b.sel); err == nil {
-		t.State, t.Account, t.Expires, t.Store = SignedIn, s.Name, s.Expires, s.Store
-		if !s.Expires.IsZero() && s.Expires.Before(time.Now()) {
-			t.State = Expired
-			if s.Refreshable {
-				t.State = ExpiredRefreshable
-			}
+	// Where the session stands, as the engine folds it (one place).
+	rows, _ := b.e.Status(ctx)
+	for _, r := range rows {
+		if r.Profile == b.name && r.Current {
+			t.Account, t.Expires, t.Store = r.Account, r.Expires, r.Store
+			t.State = tenantRow(session.Tenant{State: r.State, Profile: &session.Profile{}}).State
 		}
 	}
 	return t

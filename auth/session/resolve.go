@@ -155,7 +155,6 @@ func matches(p *Profile, e *tokencache.Entry) error {
 	return &ProfileChangedError{Profile: p.Name, RecordIssuer: e.Tenant, Issuer: p.Issuer, RecordClient: e.ClientID, ClientID: p.ClientID}
 }
 
-
 // sessionsOf are the index entries a profile name has, in any store.
 func (e *Engine) sessionsOf(name string) ([]*tokencache.Entry, *tokencache.Cache, error) {
 	var out []*tokencache.Entry

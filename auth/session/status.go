@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/tokencache"
 )
 
@@ -61,10 +62,16 @@ func statusOf(x *tokencache.Index, e *tokencache.Entry, now time.Time) Status {
 		ClientID: e.ClientID, Account: e.Account, Subject: e.Subject, Refreshable: e.Refreshable, Store: e.Store,
 		Key: string(e.Key), Scopes: []string{}, Audiences: []string{},
 	}
-	for _, a := range e.Audiences {
-		if a.Audience.Resource == "" && a.Audience.Organization == "" {
-			r.Scopes, r.ScopesRequested = strings.Fields(a.Scope), a.ScopeRequested
+	// The default token's scopes; a session holding only API resources'
+	// tokens shows the first one's.
+	if len(e.Audiences) > 0 {
+		a := e.Audiences[0]
+		if d := e.Find(auth.Audience{}); d != nil {
+			a = *d
 		}
+		r.Scopes, r.ScopesRequested = strings.Fields(a.Scope), a.ScopeRequested
+	}
+	for _, a := range e.Audiences {
 		if a.Audience.Resource != "" {
 			r.Audiences = append(r.Audiences, a.Audience.Resource)
 		}

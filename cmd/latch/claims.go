@@ -52,7 +52,7 @@ func (a *app) claims(ctx context.Context, o session.ClaimsOptions) error {
 		if a.json() {
 			return writeJSON(a.stdout, map[string]any{"token": "userinfo", "tenant": c.Tenant, "claims": c.Userinfo})
 		}
-		fmt.Fprintf(a.stdout, "userinfo of %s (from the provider, over TLS; not a signed token)\n", safeText(c.Tenant))
+		fmt.Fprintf(a.stdout, "userinfo of %s (what the provider's userinfo endpoint answered; not a signed token)\n", safeText(c.Tenant))
 		return a.claimTable(c.Userinfo)
 	case o.Access:
 		if c.Access.Opaque {

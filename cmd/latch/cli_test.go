@@ -136,6 +136,9 @@ func TestCLIOutputFormatsAreChecked(t *testing.T) {
 
 func TestCLIDefaultTenant(t *testing.T) {
 	c := newCLI(t)
+	if r := c.run("status"); r.code != 2 || !strings.Contains(r.stderr, "latch tenant add NAME --issuer URL --client-id ID") {
+		t.Fatalf("status with no tenant at all: %d %q", r.code, r.stderr)
+	}
 	c.ok("tenant", "add", "one", "--issuer", "https://one.example.test/oidc", "--client-id", "a")
 	c.ok("tenant", "add", "two", "--issuer", "https://two.example.test/oidc", "--client-id", "b")
 	if r := c.run("token"); r.code != 1 || !strings.Contains(r.stderr, "no tenant chosen") || !strings.Contains(r.stderr, "latch tenant use NAME") {
@@ -292,6 +295,10 @@ func TestCLICompletesTenantsAndAccounts(t *testing.T) {
 	}
 	if r := c.ok("__complete", "token", "--resource", ""); !strings.Contains(r.stdout, authtest.Resource) {
 		t.Errorf("resource completion:\n%s", r.stdout)
+	}
+	// A session holding only the resource's token shows that token's scopes.
+	if st := c.ok("status").stdout; !strings.Contains(st, "openid") {
+		t.Errorf("status shows no scopes for a resource-only session:\n%s", st)
 	}
 }
 

@@ -27,8 +27,16 @@ func (a *app) confirm(question string) bool {
 func (a *app) completeFlags(root *cobra.Command) {
 	root.RegisterFlagCompletionFunc("tenant", a.completeTenants)
 	root.RegisterFlagCompletionFunc("account", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		// The accounts of the profile the other flags choose (the default
+		// one when they name none).
+		profile := a.sel.Tenant
+		if e, err := a.engine(); err == nil {
+			if p, err := e.Resolve(a.sel); err == nil {
+				profile = p.Name
+			}
+		}
 		return a.fromStatus(func(s session.Status) []string {
-			if a.sel.Tenant != "" && s.Profile != a.sel.Tenant {
+			if profile != "" && s.Profile != profile {
 				return nil
 			}
 			return []string{s.Account}

@@ -23,7 +23,20 @@ func (a *app) statusCommand() *cobra.Command {
 
 // errNotSignedIn: status found no session anywhere (exit 2, as gh auth
 // status does).
-var errNotSignedIn = hinted{fmt.Errorf("%w: not signed in anywhere", session.ErrSignInRequired), "sign in with: latch login --tenant NAME (latch tenant ls lists them)"}
+var errNotSignedIn = fmt.Errorf("%w: not signed in anywhere", session.ErrSignInRequired)
+
+// notSignedIn is errNotSignedIn with a hint that works as printed: the
+// login of the default tenant, of the first one, or how to add one.
+func notSignedIn(e *session.Engine) error {
+	cfg, err := e.LoadConfig()
+	switch {
+	case err != nil || len(cfg.Tenants) == 0:
+		return hinted{errNotSignedIn, "add a tenant first: latch tenant add NAME --issuer URL --client-id ID"}
+	case cfg.DefaultName() != "":
+		return hinted{errNotSignedIn, "sign in with: latch login"}
+	}
+	return hinted{errNotSignedIn, "sign in with: latch login --tenant " + shellQuote(cfg.Names()[0]) + " (latch tenant ls lists the others)"}
+}
 
 // scopesText is the scopes, marked when they are the ones asked for
 // because the provider named none.
@@ -48,10 +61,10 @@ func (a *app) status(ctx context.Context) error {
 		if err := writeJSON(a.stdout, rows); err != nil || len(rows) > 0 {
 			return err
 		}
-		return errNotSignedIn
+		return notSignedIn(e)
 	}
 	if len(rows) == 0 {
-		return errNotSignedIn
+		return notSignedIn(e)
 	}
 	now := time.Now()
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)

@@ -279,6 +279,12 @@ func TestTUIOpensTheAccountTheFlagsChoose(t *testing.T) {
 		t.Fatalf("the session screen shows bob, not the account asked for:\n%s", s)
 	}
 	term.keys("q")
+	// --account alone means the default tenant's account.
+	term = u.terminalArgs([]string{"--account", "alice"})
+	if s := term.waitFor("Test alice", "alice@example.test"); strings.Contains(s, "bob@example.test") {
+		t.Fatalf("latch --account alice shows bob:\n%s", s)
+	}
+	term.keys("q")
 }
 
 // A real lab ID token pasted into the Inspect screen (bracketed paste)

@@ -29,7 +29,8 @@ func (a *app) ui(ctx context.Context) error {
 	// A session chosen by flags opens on its session screen.
 	b := tui.EngineBackend(e, a.sel)
 	tenant := a.sel.Tenant
-	if tenant == "" && a.sel.Issuer != "" {
+	if tenant == "" && (a.sel.Issuer != "" || a.sel.Account != "" || a.sel.Resource != "" || a.sel.Org != "") {
+		// --account (or --resource, --org) alone means the default tenant's.
 		if p, err := e.Resolve(a.sel); err == nil {
 			tenant = p.Name
 		}
