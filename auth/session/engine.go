@@ -57,7 +57,6 @@ type Engine struct {
 
 	fileOnce  sync.Once
 	fileCache *tokencache.Cache
-	fileErr   error
 }
 
 // Options choose where an engine keeps things; zero values pick the user's

@@ -28,9 +28,6 @@ var (
 	ErrHasSessions = errors.New("the tenant has signed-in sessions")
 	// ErrReadOnly: the profiles cannot be changed (the demo's).
 	ErrReadOnly = errors.New("these tenants cannot be changed here")
-	// ErrNotInteractive: a sign-in would be needed but the caller said no
-	// browser or prompt may be used.
-	ErrNotInteractive = errors.New("sign-in required and no interactive sign-in is allowed")
 )
 
 // SignInRequiredError says which session needs a sign-in and why. It is

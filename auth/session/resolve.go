@@ -174,5 +174,3 @@ func (e *Engine) sessionsOf(name string) ([]*tokencache.Entry, *tokencache.Cache
 	}
 	return nil, e.Cache, nil
 }
-
-var errNoSession = errors.New("not signed in")

@@ -54,8 +54,6 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 		return "interrupted: " + msg, "", exitInterrupted
 	case errors.As(err, &changed):
 		return msg, "sign in to the new one: " + a.loginCommandLine(), exitSignInRequired
-	case errors.Is(err, session.ErrNotInteractive):
-		return msg, "run in a terminal: " + a.loginCommandLine(), exitSignInRequired
 	case errors.Is(err, tokencache.ErrSignInRequired):
 		return msg, "sign in with: " + a.loginCommandLine(), exitSignInRequired
 	case errors.As(err, &unknown):
