@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/latchdev/latch/auth/demoidp"
 	"github.com/latchdev/latch/auth/session"
-	"github.com/latchdev/latch/tokencache"
 	"github.com/spf13/cobra"
 )
 
@@ -66,6 +63,14 @@ func (a *app) demo(ctx context.Context, ttl time.Duration) error {
 	return nil
 }
 
+// tenant tours one demo tenant as one user.
+func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
+	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", name, user, what)
+	d.Tour(ctx, name, user, d.step)
+	fmt.Fprintln(d.a.stdout)
+}
+
+// step prints one step of the tour and counts the failures.
 func (d *demoRun) step(ok bool, format string, args ...any) {
 	mark := "✓"
 	if !ok {
@@ -73,71 +78,4 @@ func (d *demoRun) step(ok bool, format string, args ...any) {
 		d.fails++
 	}
 	fmt.Fprintf(d.a.stdout, "  %s %s\n", mark, fmt.Sprintf(format, args...))
-}
-
-// tenant runs the tour on one demo tenant as one user, through the same
-// engine calls as the commands.
-func (d *demoRun) tenant(ctx context.Context, name, user, what string) {
-	fmt.Fprintf(d.a.stdout, "%s as %s — %s\n", name, user, what)
-	defer fmt.Fprintln(d.a.stdout)
-	d.Engine.OpenBrowser = demoBrowser(user)
-	in, err := d.Engine.SignIn(ctx, session.Selector{Tenant: name}, session.SignInOptions{Timeout: 30 * time.Second})
-	if err != nil {
-		d.step(false, "sign-in: %v", err)
-		return
-	}
-	rec, id := in.Record, in.Identity
-	sel := session.Selector{Tenant: name, Account: rec.Subject}
-	d.step(true, "signed in as %s (%s kid %s), PKCE S256 + state + nonce + iss checked", id.Display(), id.Algorithm, id.KeyID)
-	d.step(true, "stored under %s", rec.Key)
-	if rec.Alias != "" {
-		d.step(rec.Tenant != rec.Alias, "keyed by the real tenant %s (tid %s), not by %s, which is remembered as its alias", rec.Tenant, id.TenantID, rec.Alias)
-	}
-
-	before := d.Server.Requests()
-	t, err := d.Engine.Token(ctx, sel, session.TokenOptions{MinTTL: time.Second})
-	d.step(err == nil && t.Access.AccessToken == rec.Access[0].AccessToken && d.Server.Requests() == before,
-		"latch token again: served from the cache with %d requests to the provider", d.Server.Requests()-before)
-
-	before = d.Server.Requests()
-	fresh, err := d.Engine.Token(ctx, sel, session.TokenOptions{ForceRefresh: true})
-	if err != nil {
-		d.step(false, "refresh: %v", err)
-		return
-	}
-	n, why := d.Server.Requests()-before, ""
-	if n > 1 {
-		why = " (first contact with the tenant's own authority: its discovery and keys, then the token)"
-	}
-	d.step(fresh.Record.RefreshToken != rec.RefreshToken, "refreshed at %s in %d request(s)%s; the refresh token rotated", fresh.Record.Tenant, n, why)
-
-	if c, err := d.Engine.Claims(ctx, sel, session.ClaimsOptions{ID: true}); err != nil || c.ID.Err != nil {
-		d.step(false, "claims: %v", errors.Join(err, claimErr(c)))
-	} else {
-		v := c.ID.Identity
-		claims := fmt.Sprintf("sub=%s iss=%s", v.Subject, v.Issuer)
-		if v.TenantID != "" {
-			claims += " tid=" + v.TenantID
-		}
-		d.step(true, "claims verified: %s", claims)
-	}
-
-	_, err = d.Engine.SignOut(ctx, sel, session.SignOutOptions{})
-	_, lerr := d.Engine.Session(ctx, sel)
-	d.step(err == nil && errors.Is(lerr, tokencache.ErrSignInRequired), "signed out: refresh token revoked, record deleted from the %s", d.Engine.Cache.Store.Name())
-}
-
-func claimErr(c *session.Claims) error {
-	if c == nil {
-		return nil
-	}
-	return c.ID.Err
-}
-
-// demoBrowser plays the person at the demo sign-in page, in the background.
-func demoBrowser(user string) func(string) error {
-	return func(authURL string) error {
-		go demoidp.PickUser(authURL, user)
-		return nil
-	}
 }
