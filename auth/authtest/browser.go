@@ -45,19 +45,26 @@ func BrowseElsewhere(authURL, user string) (string, error) {
 	return res.FinalURL, nil
 }
 
-func browse(authURL, user string, deny, elsewhere bool) (*BrowserResult, error) {
+// browserClient keeps cookies; elsewhere, it stops at the redirect to the
+// loopback callback and keeps its address in callback.
+func browserClient(elsewhere bool, callback *string) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second}
-	var callback string
 	if elsewhere {
 		c.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
 			if req.URL.Path == "/callback" {
-				callback = req.URL.String()
+				*callback = req.URL.String()
 				return http.ErrUseLastResponse
 			}
 			return nil
 		}
 	}
+	return c
+}
+
+func browse(authURL, user string, deny, elsewhere bool) (*BrowserResult, error) {
+	var callback string
+	c := browserClient(elsewhere, &callback)
 	userLink := regexp.MustCompile(`id="` + regexp.QuoteMeta(user) + `" href="([^"]+)"`)
 	resp, err := c.Get(authURL)
 	for range 6 {
