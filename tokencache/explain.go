@@ -48,6 +48,26 @@ type Explanation struct {
 	Reason  string  `json:"reason"`
 }
 
+// whyNoRecord says why a query finds no record: another account of the
+// profile, the client's sessions at another tenant, or nothing at all.
+func (x *Index) whyNoRecord(q Query) (verdict, reason string) {
+	var sameProfile, sameClient []*Entry
+	for _, o := range x.Sorted() {
+		if o.Profile == q.Profile {
+			sameProfile = append(sameProfile, o)
+		} else if o.ClientID == q.ClientID && (q.Account == "" || o.Subject == q.Account || strings.Contains(o.Account, q.Account)) {
+			sameClient = append(sameClient, o)
+		}
+	}
+	switch {
+	case q.Account != "" && len(sameProfile) > 0:
+		return MissOtherAccount, fmt.Sprintf("%s is not signed in to %s; signed in: %s (ask for one of them, or sign in again choosing the account)", q.Account, q.Profile, accounts(sameProfile))
+	case len(sameClient) > 0:
+		return MissOtherTenant, fmt.Sprintf("client %s has sessions at %s, not at %s: tokens of one tenant are never used for another", q.ClientID, tenants(sameClient), q.Issuer)
+	}
+	return MissNoRecord, "nothing stored for " + q.Profile + ": sign in to it first"
+}
+
 // Explain answers what latch token would do with q, from the index alone.
 func (x *Index) Explain(q Query) Explanation {
 	ex := Explanation{}
@@ -61,21 +81,7 @@ func (x *Index) Explain(q Query) Explanation {
 		add("client", q.ClientID, "profile "+q.Profile)
 		add("account", q.Account, accountSource(q.Account))
 		add("audience", audienceText(q.Audience), "the request")
-		var sameProfile, sameClient []*Entry
-		for _, o := range x.Sorted() {
-			if o.Profile == q.Profile {
-				sameProfile = append(sameProfile, o)
-			} else if o.ClientID == q.ClientID && (q.Account == "" || o.Subject == q.Account || strings.Contains(o.Account, q.Account)) {
-				sameClient = append(sameClient, o)
-			}
-		}
-		switch {
-		case q.Account != "" && len(sameProfile) > 0:
-			return miss(MissOtherAccount, fmt.Sprintf("%s is not signed in to %s; signed in: %s (ask for one of them, or sign in again choosing the account)", q.Account, q.Profile, accounts(sameProfile)))
-		case len(sameClient) > 0:
-			return miss(MissOtherTenant, fmt.Sprintf("client %s has sessions at %s, not at %s: tokens of one tenant are never used for another", q.ClientID, tenants(sameClient), issuer))
-		}
-		return miss(MissNoRecord, "nothing stored for "+q.Profile+": sign in to it first")
+		return miss(x.whyNoRecord(q))
 	}
 
 	ex.Key = AccessKey(e.Key, q.Audience)
