@@ -40,15 +40,7 @@ func TestTokenRequestIsNeverRedirectedElsewhere(t *testing.T) {
 		http.Redirect(w, r, "http://evil.example/steal", http.StatusTemporaryRedirect)
 	})
 
-	// evil.example resolves to the attacker's server; everything else as usual.
-	evilAddr := strings.TrimPrefix(evil.URL, "http://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if strings.HasPrefix(addr, "evil.example:") {
-			addr = evilAddr
-		}
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
-	p, err := Discover(t.Context(), &Config{Issuer: op.URL, ClientID: "cli", HTTPClient: &http.Client{Transport: tr}})
+	p, err := Discover(t.Context(), &Config{Issuer: op.URL, ClientID: "cli", HTTPClient: evilResolver(evil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,14 +73,7 @@ func TestKeySetRedirectToPlainHTTPIsRefused(t *testing.T) {
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://evil.example/jwks", http.StatusFound)
 	})
-	evilAddr := strings.TrimPrefix(evil.URL, "http://")
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if strings.HasPrefix(addr, "evil.example:") {
-			addr = evilAddr
-		}
-		return (&net.Dialer{}).DialContext(ctx, network, addr)
-	}}
-	p, err := Discover(t.Context(), &Config{Issuer: op.URL, ClientID: "cli", HTTPClient: &http.Client{Transport: tr}})
+	p, err := Discover(t.Context(), &Config{Issuer: op.URL, ClientID: "cli", HTTPClient: evilResolver(evil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,4 +84,16 @@ func TestKeySetRedirectToPlainHTTPIsRefused(t *testing.T) {
 	if id, err := p.VerifyIDToken(t.Context(), forged, VerifyOptions{}); err == nil {
 		t.Fatalf("an ID token signed with keys fetched over plain http from evil.example verified: sub %q", id.Subject)
 	}
+}
+
+// evilResolver is a client on which evil.example resolves to the
+// attacker's server and everything else as usual.
+func evilResolver(evil *httptest.Server) *http.Client {
+	evilAddr := strings.TrimPrefix(evil.URL, "http://")
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if strings.HasPrefix(addr, "evil.example:") {
+			addr = evilAddr
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
 }
