@@ -49,9 +49,9 @@ fuzz:
 		go test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
 	done
 
-# make demo: build ./latch (saying so: the first build takes a minute), then
-# run latch demo against the local demo provider.
+# make demo: build ./latch and ./latch-ui (saying so: the first build takes a
+# minute), then run latch demo against the local demo provider.
 demo:
-	@echo "make demo: building ./latch (the first build downloads and compiles for about a minute; later ones take seconds)..."
-	@CGO_ENABLED=0 go build -o latch ./cmd/latch
+	@echo "make demo: building ./latch and ./latch-ui (the first build downloads and compiles for about a minute; later ones take seconds)..."
+	@CGO_ENABLED=0 go build -o . ./cmd/latch ./cmd/latch-ui
 	./latch demo

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/latchdev/latch/auth"
 )
 
 type cacheModel struct {
@@ -84,7 +85,7 @@ func (m Model) viewCache() (string, span) {
 	for i, e := range c.list {
 		exp := "—"
 		if !e.Expires.IsZero() {
-			exp = Relative(e.Expires, now)
+			exp = auth.Relative(e.Expires, now)
 		}
 		line := m.cacheRow(e, exp)
 		if i != c.cursor {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -158,31 +157,13 @@ func (m Model) claimRows() []claimRow {
 	now := m.opts.Now()
 	var rows []claimRow
 	for _, n := range names {
-		r := claimRow{name: sanitize(n), value: sanitize(ClaimValue(n, claims[n], now)), meaning: ClaimMeaning(n)}
+		r := claimRow{name: sanitize(n), value: sanitize(auth.ClaimValue(n, claims[n], now)), meaning: ClaimMeaning(n)}
 		if filter != "" && !strings.Contains(strings.ToLower(r.name+" "+r.value+" "+r.meaning), filter) {
 			continue
 		}
 		rows = append(rows, r)
 	}
 	return rows
-}
-
-// ClaimValue shows a claim's value for people: times relative and absolute,
-// lists as JSON.
-func ClaimValue(name string, v any, now time.Time) string {
-	// Beyond year 9999 (or before year 1) a time is shown as the number it is.
-	if f, ok := v.(float64); ok && auth.IsTimeClaim(name) && f >= -62135596800 && f <= 253402300799 {
-		t := time.Unix(int64(f), 0)
-		return Relative(t, now) + " · " + Absolute(t)
-	}
-	switch v := v.(type) {
-	case string:
-		return v
-	case nil:
-		return "null"
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
 }
 
 func (m Model) viewClaims() (string, span) {

@@ -157,7 +157,7 @@ func (m Model) inspectRows() []inspectRow {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			rows = append(rows, inspectRow{sanitize(n), sanitize(ClaimValue(n, part.fields[n], now)), part.meaning(n)})
+			rows = append(rows, inspectRow{sanitize(n), sanitize(auth.ClaimValue(n, part.fields[n], now)), part.meaning(n)})
 		}
 	}
 	return rows
@@ -174,7 +174,7 @@ func (m Model) verdict() string {
 	out := wrap(s, m.width) + "\n" + m.st.Dim.Render(truncate("  keys from "+sanitize(in.KeysFrom), m.width))
 	if exp, ok := in.Claims["exp"].(float64); ok {
 		if t := time.Unix(int64(exp), 0); t.Before(m.opts.Now()) {
-			out += "\n" + m.st.Warn.Render("  the token expired "+Relative(t, m.opts.Now()))
+			out += "\n" + m.st.Warn.Render("  the token expired "+auth.Relative(t, m.opts.Now()))
 		}
 	}
 	return out

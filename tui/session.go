@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/latchdev/latch/auth"
 )
 
 type sessionModel struct {
@@ -132,7 +133,7 @@ func (m Model) viewSession() string {
 	row("Issuer", sanitize(x.Issuer))
 	exp := "no expiry given"
 	if !x.Expires.IsZero() {
-		exp = Relative(x.Expires, now) + "  (" + Absolute(x.Expires) + ")"
+		exp = auth.Relative(x.Expires, now) + "  (" + auth.Absolute(x.Expires) + ")"
 		if x.Expires.Before(now) {
 			exp = m.st.Warn.Render("expired " + exp)
 		}

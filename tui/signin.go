@@ -207,7 +207,7 @@ func (m Model) viewSignIn() (string, span) {
 			if s.done {
 				mark = m.st.Err.Render("✗")
 			} else {
-				detail = short(max(0, s.deadline.Sub(m.opts.Now()))) + " left"
+				detail = auth.ShortDuration(max(0, s.deadline.Sub(m.opts.Now()))) + " left"
 			}
 		}
 		if st.Kind == auth.StepBrowserFailed {
@@ -344,7 +344,7 @@ func (m Model) viewDeviceSignIn() (string, span) {
 	_, exchanged := s.steps[auth.StepDeviceApproved]
 	switch {
 	case got && !exchanged && !s.done:
-		m.stepLine(&b, s.spin.View(), "Waiting for approval", short(max(0, s.deadline.Sub(m.opts.Now())))+" left")
+		m.stepLine(&b, s.spin.View(), "Waiting for approval", auth.ShortDuration(max(0, s.deadline.Sub(m.opts.Now())))+" left")
 	default:
 		line(exchanged, "Approved", "")
 	}

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
 )
 
@@ -260,7 +261,7 @@ func (m Model) tenantRow(tn Tenant, selected bool, now time.Time) string {
 		line += "  " + pad(truncate(sanitize(tn.Account), w), w)
 	}
 	if !tn.Expires.IsZero() {
-		line += "  " + m.st.Dim.Render(Relative(tn.Expires, now))
+		line += "  " + m.st.Dim.Render(auth.Relative(tn.Expires, now))
 	}
 	return truncate(line, m.width)
 }

@@ -62,7 +62,9 @@ type Engine struct {
 // Options choose where an engine keeps things; zero values pick the user's
 // own directories.
 type Options struct {
-	StoreKind      string
+	StoreKind string
+	// KeyringTimeout bounds each keyring call; zero means
+	// LATCH_KEYRING_TIMEOUT when set, else tokencache's default.
 	KeyringTimeout time.Duration
 	StateDir       string
 	ConfigPath     string
@@ -91,6 +93,9 @@ func Open(o Options) (*Engine, error) {
 	}
 	if o.DiscoveryDir == "" {
 		o.DiscoveryDir = discoveryCacheDir()
+	}
+	if o.KeyringTimeout == 0 {
+		o.KeyringTimeout, _ = time.ParseDuration(os.Getenv("LATCH_KEYRING_TIMEOUT"))
 	}
 	e := &Engine{StoreKind: o.StoreKind, ConfigPath: o.ConfigPath, DiscoveryDir: o.DiscoveryDir}
 	switch o.StoreKind {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
-	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -66,7 +65,7 @@ func (a *app) cacheList(ctx context.Context) error {
 	for _, r := range rows {
 		exp := "—"
 		if !r.Expires.IsZero() {
-			exp = tui.Relative(r.Expires, now)
+			exp = auth.Relative(r.Expires, now)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\n", cell(r.Tenant), cell(r.Account), cell(r.Audience), r.Size, r.Chunks, exp, cell(r.Store))
 		fmt.Fprintf(tw, "  key: %s\n", cell(r.Key)) // no tab: does not widen the columns

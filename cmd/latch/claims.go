@@ -11,7 +11,6 @@ import (
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
-	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -101,7 +100,7 @@ func claimTable(w io.Writer, claims map[string]any, now time.Time) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(n), cell(tui.ClaimValue(n, claims[n], now)), cell(claimMeaning(n)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", cell(n), cell(auth.ClaimValue(n, claims[n], now)), cell(claimMeaning(n)))
 	}
 	return tw.Flush()
 }

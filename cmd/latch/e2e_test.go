@@ -37,7 +37,9 @@ func buildBinaries(t *testing.T) (latch, browser string) {
 			return
 		}
 		bins.latch, bins.browse = filepath.Join(dir, "latch"), filepath.Join(dir, "testbrowser")
-		for pkg, out := range map[string]string{".": bins.latch, "../../auth/authtest/testbrowser": bins.browse} {
+		// latch-ui beside latch, where latch looks for it first.
+		for pkg, out := range map[string]string{".": bins.latch, "../latch-ui": filepath.Join(dir, "latch-ui"),
+			"../../auth/authtest/testbrowser": bins.browse} {
 			if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
 				bins.err = &buildError{pkg, string(b)}
 				return

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
-	"time"
 
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
@@ -27,9 +25,19 @@ type hinted struct {
 func (h hinted) Error() string { return h.err.Error() }
 func (h hinted) Unwrap() error { return h.err }
 
+// exitCode is latch-ui's exit code, passed on where latch runs it as a
+// child.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("latch-ui exited with %d", int(c)) }
+
 // fail prints err as one line of what happened and, where there is one, a
 // line of what to do; it returns the exit code.
 func (a *app) fail(ctx context.Context, err error) int {
+	var child exitCode
+	if errors.As(err, &child) {
+		return int(child) // latch-ui has said what went wrong
+	}
 	msg, hint, code := a.explain(ctx, err)
 	fmt.Fprintln(a.stderr, "latch: "+safeText(msg))
 	if hint != "" {
@@ -45,6 +53,10 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 	var unknown *session.UnknownTenantError
 	var changed *session.ProfileChangedError
 	var h hinted
+	var noUI errNoUI
+	if errors.As(err, &noUI) {
+		return msg, "install it beside latch: go install github.com/latchdev/latch/cmd/latch-ui@latest (latch status prints the same without it)", code
+	}
 	if errors.As(err, &h) {
 		_, _, code = a.explain(ctx, h.err)
 		return msg, h.hint, code
@@ -122,13 +134,4 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-func keyringTimeout() time.Duration {
-	if s := os.Getenv("LATCH_KEYRING_TIMEOUT"); s != "" {
-		if d, err := time.ParseDuration(s); err == nil {
-			return d
-		}
-	}
-	return 0
 }

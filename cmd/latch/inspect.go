@@ -14,7 +14,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
-	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -103,7 +102,7 @@ func writeFields(w io.Writer, fields map[string]any, now time.Time, meaning func
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %s\t%s\t%s\n", safeText(n), safeText(tui.ClaimValue(n, fields[n], now)), meaning(n))
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", safeText(n), safeText(auth.ClaimValue(n, fields[n], now)), meaning(n))
 	}
 }
 

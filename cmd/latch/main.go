@@ -165,7 +165,7 @@ func (a *app) builders() []builder {
 
 // engine opens the session engine on the user's config, state and store.
 func (a *app) engine() (*session.Engine, error) {
-	e, err := session.Open(session.Options{StoreKind: a.store, KeyringTimeout: keyringTimeout()})
+	e, err := session.Open(session.Options{StoreKind: a.store})
 	if err != nil {
 		return nil, err
 	}

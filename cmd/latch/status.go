@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/session"
-	"github.com/latchdev/latch/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -79,7 +79,7 @@ func (a *app) status(ctx context.Context) error {
 		}
 		exp := "—"
 		if !r.Expires.IsZero() {
-			exp = tui.Relative(r.Expires, now)
+			exp = auth.Relative(r.Expires, now)
 			if r.Expires.Before(now) {
 				exp = "expired " + exp
 			}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -365,5 +366,27 @@ func TestTUIProviderDownFailsFast(t *testing.T) {
 			}
 			term.keys("q")
 		})
+	}
+}
+
+// latch alone in a terminal runs latch-ui; a latch installed without it
+// says which program is missing and how to install it, and exits 1.
+func TestTUIWithoutLatchUISaysHowToInstallIt(t *testing.T) {
+	u := newUser(t)
+	lone := filepath.Join(t.TempDir(), "latch")
+	b, err := os.ReadFile(u.latch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lone, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	u.latch = "sh -c '" + lone + "; echo exit=$?; sleep 30'"
+	term := u.terminal("PATH=/usr/bin:/bin")
+	s := term.waitFor("exit=1")
+	for _, want := range []string{"latch-ui", "not next to latch", "go install github.com/latchdev/latch/cmd/latch-ui@latest"} {
+		if !strings.Contains(strings.ReplaceAll(s, "\n", ""), want) {
+			t.Errorf("the screen does not say %q:\n%s", want, s)
+		}
 	}
 }

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
 
 	"github.com/charmbracelet/x/term"
-	"github.com/latchdev/latch/tui"
 )
 
 func isTerminal() bool { return isTerminalFd(os.Stdin.Fd()) && isTerminalFd(os.Stdout.Fd()) }
@@ -18,23 +23,82 @@ func (a *app) stdinIsTerminal() bool {
 	return ok && isTerminalFd(f.Fd())
 }
 
-// ui opens the terminal UI on the config's tenants, at the session the
-// flags chose.
+// The terminal UI is its own program, latch-ui (cmd/latch-ui): linked in,
+// the UI libraries' package initialisation ran before every latch token.
+
+// ui opens the terminal UI at the session the flags chose. The selection is
+// checked here first, so that a wrong flag gets latch's own message.
 func (a *app) ui(ctx context.Context) error {
 	e, err := a.engine()
 	if err != nil {
 		return err
 	}
-	e.Notify = nil
-	// A session chosen by flags opens on its session screen.
-	b := tui.EngineBackend(e, a.sel)
-	tenant := a.sel.Tenant
-	if tenant == "" && (a.sel.Issuer != "" || a.sel.Account != "" || a.sel.Resource != "" || a.sel.Org != "") {
-		// --account (or --resource, --org) alone means the default tenant's.
-		if p, err := e.Resolve(a.sel); err == nil {
-			tenant = p.Name
+	s := a.sel
+	if s.Tenant != "" || s.Issuer != "" || s.Account != "" || s.Resource != "" || s.Org != "" {
+		if _, err := e.Resolve(s); err != nil {
+			return err
 		}
 	}
-	return tui.Run(ctx, tui.Options{Backend: b, Tenant: tenant, OpenSession: tenant != "",
-		NoColor: os.Getenv("NO_COLOR") != "", Dark: true})
+	var args []string
+	for _, f := range []struct{ name, value string }{
+		{"tenant", s.Tenant}, {"issuer", s.Issuer}, {"client-id", s.ClientID}, {"account", s.Account},
+		{"resource", s.Resource}, {"org", s.Org}, {"store", a.store},
+	} {
+		if f.value != "" {
+			args = append(args, "--"+f.name+"="+f.value)
+		}
+	}
+	return a.runUI(ctx, args)
+}
+
+// demoUI opens the terminal UI on the demo tenants.
+func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
+	return a.runUI(ctx, []string{"demo", "--demo-ttl=" + ttl.String()})
+}
+
+// errNoUI says where latch looked for latch-ui.
+type errNoUI struct{ looked string }
+
+func (e errNoUI) Error() string {
+	return "the terminal UI is the program latch-ui, and it is not next to latch (" + e.looked + ") nor on PATH"
+}
+
+// uiProgram finds latch-ui: beside the running latch first (what go install
+// and a release archive give), then on PATH.
+func uiProgram() (string, error) {
+	name := "latch-ui"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	looked := name
+	if exe, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(exe), name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, nil
+		}
+		looked = p
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", errNoUI{looked}
+	}
+	return p, nil
+}
+
+// runUI runs latch-ui with args in place of this process where the system
+// allows (its exit code becomes latch's), else as a child.
+func (a *app) runUI(ctx context.Context, args []string) error {
+	p, err := uiProgram()
+	if err != nil {
+		return err
+	}
+	err = execUI(ctx, p, args)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exitCode(exit.ExitCode())
+	}
+	if err != nil {
+		return fmt.Errorf("running %s: %w", p, err)
+	}
+	return nil
 }
