@@ -1,7 +1,6 @@
 package tokencache
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -21,17 +20,18 @@ func newIndex() *Index {
 
 // parseIndex reads an index file leniently: only a file that is not a JSON
 // object is an error; every malformed part is skipped and named in
-// Problems.
+// Problems. (Decoded by hand, see jsonread.go.)
 func parseIndex(b []byte) (*Index, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
+	top, err := decodeObject(b)
+	if err != nil {
 		return nil, err
 	}
 	if top == nil {
 		return nil, errors.New("not a JSON object")
 	}
 	x := newIndex()
-	if v, ok := top["v"]; ok && json.Unmarshal(v, &x.Version) != nil {
+	f := fields{o: top}
+	if x.Version = f.integer("v"); f.err != nil {
 		x.problem("the version is not a number")
 	}
 	x.parseRecords(top["records"])
@@ -44,12 +44,12 @@ func (x *Index) problem(format string, args ...any) {
 	x.Problems = append(x.Problems, fmt.Sprintf(format, args...))
 }
 
-func (x *Index) parseRecords(raw json.RawMessage) {
-	var m map[string]json.RawMessage
-	if len(raw) == 0 {
+func (x *Index) parseRecords(raw any) {
+	if raw == nil {
 		return
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	m, ok := raw.(map[string]any)
+	if !ok {
 		x.problem("the record list is not an object; no record is listed")
 		return
 	}
@@ -68,9 +68,13 @@ func (x *Index) parseRecords(raw json.RawMessage) {
 	}
 }
 
-func parseEntry(k string, raw json.RawMessage) (*Entry, error) {
-	var e *Entry
-	if err := json.Unmarshal(raw, &e); err != nil {
+func parseEntry(k string, raw any) (*Entry, error) {
+	o, ok := raw.(map[string]any)
+	if raw != nil && !ok {
+		return nil, errors.New("malformed (wrong types)")
+	}
+	e, err := readEntry(o)
+	if err != nil {
 		return nil, errors.New("malformed (wrong types)")
 	}
 	switch {
@@ -90,37 +94,41 @@ func parseEntry(k string, raw json.RawMessage) (*Entry, error) {
 	return e, nil
 }
 
-func (x *Index) parseProfiles(raw json.RawMessage) {
-	var m map[string]json.RawMessage
-	if len(raw) == 0 {
+func (x *Index) parseProfiles(raw any) {
+	if raw == nil {
 		return
 	}
-	if err := json.Unmarshal(raw, &m); err != nil {
+	m, ok := raw.(map[string]any)
+	if !ok {
 		x.problem("the profile list is not an object; no profile has a current account")
 		return
 	}
 	for name, v := range m {
-		var p *Profile
-		if err := json.Unmarshal(v, &p); err != nil || p == nil {
+		o, ok := v.(map[string]any)
+		f := fields{o: o}
+		p := Profile{Current: Key(f.str("current"))}
+		if !ok || f.err != nil {
 			x.problem("profile %q skipped: malformed", name)
 			continue
 		}
-		x.Profiles[name] = *p
+		x.Profiles[name] = p
 	}
 }
 
-func (x *Index) parsePending(raw json.RawMessage) {
-	if len(raw) == 0 {
+func (x *Index) parsePending(raw any) {
+	if raw == nil {
 		return
 	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+	list, ok := raw.([]any)
+	if !ok {
 		x.problem("the pending chunk list is not a list")
 		return
 	}
 	for i, v := range list {
-		var c *ChunkSet
-		if err := json.Unmarshal(v, &c); err != nil || c == nil || !validGen(c.Gen) || c.Chunks < 0 || c.Chunks > maxChunks {
+		o, ok := v.(map[string]any)
+		f := fields{o: o}
+		c := ChunkSet{Key: Key(f.str("key")), Gen: f.str("gen"), Chunks: f.integer("chunks")}
+		if !ok || f.err != nil || !validGen(c.Gen) || c.Chunks < 0 || c.Chunks > maxChunks {
 			x.problem("pending chunk set %d skipped: malformed", i)
 			continue
 		}
@@ -128,7 +136,7 @@ func (x *Index) parsePending(raw json.RawMessage) {
 			x.problem("more than %d pending chunk sets; the rest are not listed", maxPending)
 			return
 		}
-		x.Pending = append(x.Pending, *c)
+		x.Pending = append(x.Pending, c)
 	}
 }
 

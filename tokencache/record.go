@@ -93,12 +93,16 @@ func (r *Record) marshal() (string, error) {
 }
 
 func unmarshalRecord(s string) (*Record, error) {
-	var r Record
-	if err := json.Unmarshal([]byte(s), &r); err != nil {
+	o, err := decodeObject([]byte(s))
+	var r *Record
+	if err == nil {
+		r, err = readRecord(o) // (decoded by hand, see jsonread.go)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%w: the keyring item is not a latch record (%w); sign in again to replace it", ErrUnknownFormat, err)
 	}
 	if r.Version != recordVersion {
 		return nil, fmt.Errorf("%w: format version %d, written by another version of latch; sign in again, or use that version", ErrUnknownFormat, r.Version)
 	}
-	return &r, nil
+	return r, nil
 }
