@@ -1,6 +1,6 @@
 // Package tokencache keeps latch's sessions: records of tokens in the OS
-// keyring (go-keyring, service "latch"), a non-secret index file that lists
-// them, canonical cache keys, chunking for keyrings with small items, and
+// keyring (service "latch"), a non-secret index file that lists them,
+// canonical cache keys, chunking for keyrings with small items, and
 // cross-process locks around refresh.
 //
 // Choices:
@@ -13,6 +13,16 @@
 //     every keyring call also runs under the store's deadline. go-keyring
 //     cannot be cancelled: a call given up on keeps running in its
 //     goroutine.
+//   - On Linux the keyring is reached by a lean Secret Service client
+//     (internal/secretservice): its own socket and codec, one connection
+//     per Keyring kept for the process, a read in 3 round trips (go-keyring
+//     makes 12), a write after a read in 1. It stops at the context's end
+//     and drops a connection it gave up on. Items are go-keyring's (same
+//     attributes, label and collection), so either reads and replaces what
+//     the other wrote. Whatever would need a prompt or a guess (a locked
+//     collection, several matching items, an unexpected reply, no bus it
+//     can reach) is handed to go-keyring, so those paths and their errors
+//     are as before. macOS and Windows use go-keyring.
 //   - A refresh is stored the moment the provider answers, before any
 //     verification, and the provider request and that write run detached
 //     from the caller's cancellation (Cache.GrantWriteTimeout, 30 s): the

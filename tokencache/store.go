@@ -30,10 +30,14 @@ type Store interface {
 // DefaultKeyringTimeout bounds every keyring call.
 const DefaultKeyringTimeout = 3 * time.Second
 
-// Keyring is the OS keyring through go-keyring, every call under a deadline.
+// Keyring is the OS keyring, every call under a deadline: on Linux through
+// a lean Secret Service client that hands what it cannot answer to
+// go-keyring (secretservice_linux.go), elsewhere through go-keyring.
 type Keyring struct {
 	Service string
 	Timeout time.Duration
+
+	lean leanKeyring
 }
 
 // NewKeyring returns the keyring store for a service name ("latch").
@@ -65,16 +69,31 @@ func (k *Keyring) Limit(key string) int {
 }
 
 func (k *Keyring) Get(ctx context.Context, key string) (string, error) {
-	return keyringCall(ctx, k.Timeout, func() (string, error) { return keyring.Get(k.Service, key) })
+	return keyringCall(ctx, k.Timeout, func(ctx context.Context) (string, error) {
+		if s, ok, err := k.lean.get(ctx, k.Service, key); ok {
+			return s, err
+		}
+		return keyring.Get(k.Service, key)
+	})
 }
 
 func (k *Keyring) Set(ctx context.Context, key, secret string) error {
-	_, err := keyringCall(ctx, k.Timeout, func() (struct{}, error) { return struct{}{}, keyring.Set(k.Service, key, secret) })
+	_, err := keyringCall(ctx, k.Timeout, func(ctx context.Context) (struct{}, error) {
+		if ok, err := k.lean.set(ctx, k.Service, key, secret); ok {
+			return struct{}{}, err
+		}
+		return struct{}{}, keyring.Set(k.Service, key, secret)
+	})
 	return err
 }
 
 func (k *Keyring) Delete(ctx context.Context, key string) error {
-	_, err := keyringCall(ctx, k.Timeout, func() (struct{}, error) { return struct{}{}, keyring.Delete(k.Service, key) })
+	_, err := keyringCall(ctx, k.Timeout, func(ctx context.Context) (struct{}, error) {
+		if ok, err := k.lean.delete(ctx, k.Service, key); ok {
+			return struct{}{}, err
+		}
+		return struct{}{}, keyring.Delete(k.Service, key)
+	})
 	return err
 }
 
@@ -86,11 +105,13 @@ type patientKey struct{}
 // freezes for a while must not make latch drop the only valid grant.
 func patient(ctx context.Context) context.Context { return context.WithValue(ctx, patientKey{}, true) }
 
-// keyringCall runs f under ctx and the store's deadline. go-keyring cannot
-// be cancelled and can block forever (a Secret Service that owns its bus
-// name but never answers): the goroutine is then abandoned, and a write may
-// still land after the caller has been told it failed.
-func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T, error)) (T, error) {
+// keyringCall runs f under ctx and the store's deadline, and gives f that
+// context. The lean Secret Service path returns as soon as it is done;
+// go-keyring cannot be cancelled and can block forever (a Secret Service
+// that owns its bus name but never answers): the goroutine is then
+// abandoned, and a write may still land after the caller has been told it
+// failed.
+func keyringCall[T any](ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, error) {
 	var zero T
 	if err := ctx.Err(); err != nil {
 		return zero, fmt.Errorf("keyring call not started: %w", err)
@@ -105,19 +126,22 @@ func keyringCall[T any](ctx context.Context, timeout time.Duration, f func() (T,
 		err error
 	}
 	done := make(chan answer, 1)
-	go func() { v, err := f(); done <- answer{v, err} }()
+	go func() { v, err := f(tctx); done <- answer{v, err} }()
 	select {
 	case a := <-done:
-		if a.err != nil {
+		if a.err == nil {
+			return a.v, nil
+		}
+		if tctx.Err() == nil {
 			return zero, keyringError(a.err)
 		}
-		return a.v, nil
+		// The lean path gave up because tctx is done: say why, as below.
 	case <-tctx.Done():
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return zero, fmt.Errorf("keyring call abandoned: %w", ctx.Err())
-		}
-		return zero, fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", ErrKeyringTimeout, tctx.Err())
 	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return zero, fmt.Errorf("keyring call abandoned: %w", ctx.Err())
+	}
+	return zero, fmt.Errorf("%w (%w): unlock or restart the Secret Service (gnome-keyring-daemon) and try again", ErrKeyringTimeout, tctx.Err())
 }
 
 // keyringError maps go-keyring's errors to the package's, keeping the
