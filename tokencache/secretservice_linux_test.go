@@ -245,3 +245,61 @@ func BenchmarkKeyringGet(b *testing.B) {
 		}
 	})
 }
+
+// Prepare opens the connection in the background; the read that follows
+// finds it open and makes only its own two round trips.
+func TestPrepareOpensTheConnectionTheReadUses(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
+	authtest.RequireKeyring(t)
+	ctx := t.Context()
+	if err := NewKeyring("latch-test", 0).Set(ctx, "prepared", "x"); err != nil {
+		t.Fatal(err)
+	}
+	k := NewKeyring("latch-test", 0)
+	k.Prepare()
+	deadline := time.Now().Add(3 * time.Second)
+	for leanStats(k).Connects == 0 || leanStats(k).RoundTrips == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("Prepare opened no connection: %+v", leanStats(k))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	before := leanStats(k).RoundTrips
+	if got, err := k.Get(ctx, "prepared"); err != nil || got != "x" {
+		t.Fatalf("Get after Prepare: %q %v", got, err)
+	}
+	st := leanStats(k)
+	if st.Connects != 1 || st.Fallbacks != 0 || st.RoundTrips-before != 2 {
+		t.Fatalf("%+v (%d round trips before the read): the read did not use the prepared connection", st, before)
+	}
+}
+
+// A Prepare stuck on a frozen Secret Service holds up nothing: the read
+// still fails at its own deadline, and works once the service answers.
+func TestPrepareOnAFrozenKeyringKeepsTheReadsDeadline(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
+	authtest.RequireKeyring(t)
+	ctx := t.Context()
+	if err := NewKeyring("latch-test", 0).Set(ctx, "prepared-frozen", "x"); err != nil {
+		t.Fatal(err)
+	}
+	thaw := freezeKeyring(t)
+	k := NewKeyring("latch-test", 200*time.Millisecond)
+	k.Prepare()
+	start := time.Now()
+	if _, err := k.Get(ctx, "prepared-frozen"); !errors.Is(err, ErrKeyringTimeout) {
+		t.Fatalf("frozen: %v, want ErrKeyringTimeout", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the timeout came after %v", d)
+	}
+	thaw()
+	k.Timeout = 5 * time.Second
+	if got, err := k.Get(ctx, "prepared-frozen"); err != nil || got != "x" {
+		t.Fatalf("after the thaw: %q %v", got, err)
+	}
+}
