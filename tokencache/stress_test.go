@@ -2,6 +2,7 @@ package tokencache
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -105,7 +106,9 @@ type stressRig struct {
 	url   string
 	op    *rotatingEndpoint
 	cache *Cache
-	key   Key
+	// service is the keyring service name, one per rig.
+	service string
+	key     Key
 }
 
 func (s *stressRig) seed() {
@@ -125,7 +128,7 @@ func (s *stressRig) round(sig syscall.Signal, within time.Duration) (int, error)
 	s.t.Helper()
 	cmd := exec.Command(s.bin)
 	cmd.Env = append(os.Environ(), "LATCH_STRESS_URL="+s.url, "LATCH_STRESS_DIR="+s.cache.Dir,
-		"LATCH_STRESS_KEY="+string(s.key), "LATCH_STRESS_SERVICE=latch-stress")
+		"LATCH_STRESS_KEY="+string(s.key), "LATCH_STRESS_SERVICE="+s.service)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		s.t.Fatal(err)
@@ -180,9 +183,11 @@ func (s *stressRig) check() (lost, behind bool, why string) {
 	return true, behind, why
 }
 
-func newStressRig(t *testing.T) *stressRig {
+// newStressRig stores records in chunks of limit bytes ("" for whole
+// items, the path Linux takes).
+func newStressRig(t *testing.T, limit string) *stressRig {
 	authtest.RequireKeyring(t)
-	t.Setenv("LATCH_KEYRING_LIMIT", "1024")
+	t.Setenv("LATCH_KEYRING_LIMIT", limit)
 	bin := filepath.Join(t.TempDir(), "stress")
 	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/stress").CombinedOutput(); err != nil {
 		t.Fatalf("building the stress helper: %v\n%s", err, out)
@@ -190,9 +195,14 @@ func newStressRig(t *testing.T) *stressRig {
 	op := newRotatingEndpoint()
 	srv := httptest.NewServer(op)
 	t.Cleanup(srv.Close)
-	s := &stressRig{t: t, bin: bin, url: srv.URL, op: op, cache: &Cache{Store: NewKeyring("latch-stress", 0), Dir: t.TempDir()}}
+	service := "latch-stress-whole"
+	if limit != "" {
+		service = "latch-stress-chunked"
+	}
+	s := &stressRig{t: t, bin: bin, url: srv.URL, op: op, service: service, cache: &Cache{Store: NewKeyring(service, 0), Dir: t.TempDir()}}
 	s.seed()
-	t.Cleanup(func() { s.cache.Delete(t.Context(), s.key) })
+	// Not t.Context(): it is cancelled before cleanups run.
+	t.Cleanup(func() { s.cache.Delete(context.Background(), s.key) })
 	return s
 }
 
@@ -209,12 +219,19 @@ func stressRounds(t *testing.T) int {
 
 // TestKillDuringRefreshLosesNoSession kills a process that refreshes in a
 // loop with SIGKILL at random points, then with SIGINT and SIGTERM, and
-// counts sessions lost and chunks left behind. make stress runs 100 rounds.
+// counts sessions lost and chunks left behind, for records split into
+// chunks and for whole ones (whose index update is prepared while the
+// keyring write is in flight). make stress runs 100 rounds of each.
 func TestKillDuringRefreshLosesNoSession(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stress loop")
 	}
-	s := newStressRig(t)
+	t.Run("chunked", func(t *testing.T) { killDuringRefresh(t, "1024") })
+	t.Run("whole", func(t *testing.T) { killDuringRefresh(t, "") })
+}
+
+func killDuringRefresh(t *testing.T, limit string) {
+	s := newStressRig(t, limit)
 	rounds := stressRounds(t)
 	lost, behind, refreshes := 0, 0, 0
 	for i := range rounds {
@@ -245,7 +262,7 @@ func TestKillDuringRefreshLosesNoSession(t *testing.T) {
 	// keyring must belong to the live record.
 	x, _ = s.cache.Index()
 	e := x.Records[s.key]
-	items := keyringItems(t, "latch-stress")
+	items := keyringItems(t, s.service)
 	t.Logf("%d SIGKILL rounds, %d refreshes: %d sessions lost, %d killed between the provider's rotation and the store (the previous token kept); %d orphan generations listed after the kills; %d keyring items for a record of %d chunks at the end",
 		rounds, refreshes, lost, behind, listed, items, e.Chunks)
 	if lost*100 > rounds {
