@@ -42,12 +42,6 @@ type TokenRequest struct {
 	// Notify, when set, hears what a person may want to know while Token
 	// works. It may be called from another goroutine.
 	Notify func(Notice)
-	// Prepare, when set, is called once the index shows that the cached
-	// token will not do, before the lock and the keyring read: the caller
-	// can start loading what a refresh needs (the provider's metadata)
-	// meanwhile. Another process may still have refreshed by the time the
-	// lock is held, and then no refresh follows.
-	Prepare func()
 }
 
 // NoticeKind says what a Notice is about.
@@ -128,9 +122,6 @@ func (c *Cache) Token(ctx context.Context, req TokenRequest, refresh RefreshFunc
 				return t, r, nil
 			}
 		}
-	}
-	if req.Prepare != nil {
-		req.Prepare()
 	}
 	release, err := c.lock(ctx, string(key))
 	if err != nil {

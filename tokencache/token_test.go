@@ -274,34 +274,3 @@ func TestMinTTLLongerThanTheLifetimeIsClampedNotARefreshPerCall(t *testing.T) {
 		t.Fatal("no call reported that MinTTL was clamped")
 	}
 }
-
-// Prepare runs when the index shows the token will not do, before the
-// keyring is read (so the caller's loading overlaps it), and never on the
-// cached path.
-func TestPrepareComesBeforeTheReadAndOnlyForARefresh(t *testing.T) {
-	c := realCache(t, 0)
-	_, e := expiredSession(t, c, "prep")
-	cs := &counting{Store: c.Store}
-	cc := &Cache{Store: cs, Dir: c.Dir}
-	readsAtPrepare, prepared := -1, 0
-	req := TokenRequest{Entry: e, Prepare: func() { prepared++; readsAtPrepare = cs.gets }}
-	if _, _, err := cc.Token(t.Context(), req, func(context.Context, *Record, auth.Audience) (*auth.Tokens, error) {
-		if prepared != 1 {
-			t.Error("the refresh was asked for before Prepare")
-		}
-		return rotated(1), nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if prepared != 1 || readsAtPrepare != 0 {
-		t.Fatalf("Prepare called %d times, after %d keyring reads; want once, before any", prepared, readsAtPrepare)
-	}
-	x, _ := cc.Index()
-	req.Entry = x.Records[e.Key]
-	if _, _, err := cc.Token(t.Context(), req, nil); err != nil {
-		t.Fatal(err)
-	}
-	if prepared != 1 {
-		t.Fatal("Prepare was called for a token served from the cache")
-	}
-}

@@ -60,8 +60,8 @@ func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o Token
 		// A refresh brings a new ID token along with the access token.
 		req.ForceRefresh = true
 	}
-	refresh, verify, prepare := e.refresher(ctx, f.p, f.entry)
-	req.Verify, req.Prepare = verify, prepare
+	refresh, verify := e.refresher(f.p)
+	req.Verify = verify
 	req.Notify = func(n tokencache.Notice) { e.notify("%s", n) }
 	at, rec, err := f.cache.Token(ctx, req, refresh)
 	if err != nil {
@@ -84,24 +84,8 @@ func (e *Engine) token(ctx context.Context, f *found, aud auth.Audience, o Token
 // that still carries a rotated refresh token is returned with its error, so
 // the store keeps the grant. verify, run after the answer is stored, checks
 // a new ID token is valid and for the same account.
-//
-// prepare starts loading the provider of the index entry's tenant (its
-// metadata, from the disk cache or the network) while the lock is taken and
-// the keyring read; refresh uses it when the record is the entry's.
-func (e *Engine) refresher(ctx context.Context, p *Profile, entry *tokencache.Entry) (tokencache.RefreshFunc, tokencache.VerifyFunc, func()) {
-	type loaded struct {
-		prov *auth.Provider
-		err  error
-	}
+func (e *Engine) refresher(p *Profile) (tokencache.RefreshFunc, tokencache.VerifyFunc) {
 	var prov *auth.Provider
-	var early chan loaded
-	prepare := func() {
-		early = make(chan loaded, 1)
-		go func(ch chan<- loaded) {
-			pv, err := e.recordProvider(ctx, p, &tokencache.Record{Tenant: entry.Tenant, ClientID: entry.ClientID})
-			ch <- loaded{pv, err}
-		}(early)
-	}
 	refresh := func(ctx context.Context, r *tokencache.Record, aud auth.Audience) (*auth.Tokens, error) {
 		// Logto (oidc-provider) consumes the refresh token before it checks
 		// the target: ask only for what can be granted.
@@ -112,13 +96,7 @@ func (e *Engine) refresher(ctx context.Context, p *Profile, entry *tokencache.En
 		// while the provider answers.
 		auth.PrepareVerify(auth.TokenAlg(r.IDToken))
 		var err error
-		if early != nil && r.Tenant == entry.Tenant && r.ClientID == entry.ClientID {
-			l := <-early
-			prov, err = l.prov, l.err
-		} else {
-			prov, err = e.recordProvider(ctx, p, r)
-		}
-		if err != nil {
+		if prov, err = e.recordProvider(ctx, p, r); err != nil {
 			return nil, err
 		}
 		t, err := prov.Refresh(ctx, auth.TokenRequest{RefreshToken: r.RefreshToken, Audience: aud})
@@ -141,7 +119,7 @@ func (e *Engine) refresher(ctx context.Context, p *Profile, entry *tokencache.En
 		}
 		return nil
 	}
-	return refresh, verify, prepare
+	return refresh, verify
 }
 
 // Errors of a token request the engine refuses before asking the provider.
