@@ -52,17 +52,6 @@ func (c *Cache) lock(ctx context.Context, name string) (func(), error) {
 // skipped and named in Index.Problems.
 func (c *Cache) Index() (*Index, error) { return readIndex(c.indexPath()) }
 
-// Prepare tells the store that a read is coming: a keyring opens its
-// connection meanwhile (see Keyring.Prepare); other stores do nothing.
-func (c *Cache) Prepare() {
-	if c == nil {
-		return
-	}
-	if p, ok := c.Store.(interface{ Prepare() }); ok {
-		p.Prepare()
-	}
-}
-
 // updateIndex applies f to the index under the index lock.
 func (c *Cache) updateIndex(ctx context.Context, f func(*Index)) error {
 	u, err := c.prepareIndex(ctx, f)

@@ -5,7 +5,6 @@ package tokencache
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/latchdev/latch/tokencache/internal/secretservice"
 	"github.com/zalando/go-keyring"
@@ -23,15 +22,6 @@ type leanKeyring struct{ c secretservice.Client }
 // The methods return handled == false when the call should be made through
 // go-keyring. Otherwise err is nil, keyring.ErrNotFound (as go-keyring
 // returns it, for keyringError) or, when ctx is done, the context's error.
-
-// prepare opens the connection in the background, under timeout.
-func (l *leanKeyring) prepare(timeout time.Duration) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		l.c.Connect(ctx)
-	}()
-}
 
 func (l *leanKeyring) get(ctx context.Context, service, key string) (string, bool, error) {
 	s, err := l.c.Get(ctx, service, key)

@@ -2,16 +2,11 @@
 
 package tokencache
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
 // leanKeyring is Linux's lean Secret Service path; elsewhere every call
 // goes to go-keyring.
 type leanKeyring struct{}
-
-func (*leanKeyring) prepare(time.Duration) {}
 
 func (*leanKeyring) get(context.Context, string, string) (string, bool, error) {
 	return "", false, nil

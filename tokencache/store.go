@@ -68,13 +68,6 @@ func (k *Keyring) Limit(key string) int {
 	return 0
 }
 
-// Prepare starts opening the keyring's connection in the background, so
-// that the next call finds it open: a caller that knows a keyring read is
-// coming (latch token) overlaps the connection's handshake with its own
-// work (config, index, lock). It returns at once and never fails; a call
-// made meanwhile waits for it, under the call's own deadline.
-func (k *Keyring) Prepare() { k.lean.prepare(k.Timeout) }
-
 func (k *Keyring) Get(ctx context.Context, key string) (string, error) {
 	return keyringCall(ctx, k.Timeout, func(ctx context.Context) (string, error) {
 		if s, ok, err := k.lean.get(ctx, k.Service, key); ok {

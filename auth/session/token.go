@@ -41,9 +41,6 @@ type Token struct {
 // record's lock. A dead grant deletes the record and returns
 // ErrSignInRequired; any other failure leaves the session as it was.
 func (e *Engine) Token(ctx context.Context, sel Selector, o TokenOptions) (*Token, error) {
-	// Whatever the index says, the keyring is read next: connect to it
-	// while the config and the index are read.
-	e.Cache.Prepare()
 	f, err := e.find(sel)
 	if err != nil {
 		return nil, err

@@ -133,13 +133,6 @@ func (c *Client) take(ctx context.Context) error {
 
 func (c *Client) give() { <-c.turn }
 
-// Connect opens the connection now (authentication, Hello, the first
-// round trip), so that the next call finds it open. A failure is left for
-// that call to meet again.
-func (c *Client) Connect(ctx context.Context) {
-	_ = c.do(ctx, func(*conn) error { return nil })
-}
-
 // Get returns the secret of the item with attributes service and username.
 func (c *Client) Get(ctx context.Context, service, user string) (string, error) {
 	if err := c.checkNames(service, user); err != nil {
