@@ -40,8 +40,7 @@ stress:
 FUZZTIME ?= 1m
 FUZZ_TARGETS := auth:FuzzCallback auth:FuzzTokenResponse auth:FuzzJWTDecode auth:FuzzJWKS \
 	auth:FuzzDiscovery auth:FuzzCacheControl auth/session:FuzzConfig \
-	tokencache:FuzzIndex tokencache:FuzzRecord tokencache:FuzzManifest \
-	tokencache:FuzzReadRecordMatchesEncodingJSON tokencache:FuzzReadEntryMatchesEncodingJSON
+	tokencache:FuzzIndex tokencache:FuzzRecord tokencache:FuzzManifest
 
 fuzz:
 	for t in $(FUZZ_TARGETS); do \

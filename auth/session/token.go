@@ -89,9 +89,6 @@ func (e *Engine) refresher(p *Profile) (tokencache.RefreshFunc, tokencache.Verif
 		if err := checkAudience(p, r, aud); err != nil {
 			return nil, err
 		}
-		// The answer's ID token is verified: have its curve's tables built
-		// while the provider answers.
-		auth.PrepareVerify(auth.TokenAlg(r.IDToken))
 		var err error
 		if prov, err = e.recordProvider(ctx, p, r); err != nil {
 			return nil, err
