@@ -245,3 +245,35 @@ func BenchmarkKeyringGet(b *testing.B) {
 		}
 	})
 }
+
+// A refresh reads then writes on one connection: the write replaces the
+// secret of the item it read (SetSecret), one item before and after, and
+// go-keyring reads the new secret.
+func TestLeanWriteAfterReadReplacesTheItemRead(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
+	authtest.RequireKeyring(t)
+	ctx := t.Context()
+	service, user := "latch-test", "write-after-read"
+	if err := keyring.Set(service, user, "old"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { keyring.Delete(service, user) })
+	k := NewKeyring(service, 0)
+	if got, err := k.Get(ctx, user); err != nil || got != "old" {
+		t.Fatalf("Get: %q %v", got, err)
+	}
+	if err := k.Set(ctx, user, "new"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := keyring.Get(service, user); err != nil || got != "new" {
+		t.Fatalf("go-keyring reads %q %v after the write, want the new secret", got, err)
+	}
+	if n := matching(t, service, user); n != 1 {
+		t.Fatalf("%d items after the write, want 1", n)
+	}
+	if st := leanStats(k); st.Connects != 1 || st.Fallbacks != 0 || st.RoundTrips != 4 {
+		t.Fatalf("%+v: want the read and the write on one connection in 4 round trips", st)
+	}
+}

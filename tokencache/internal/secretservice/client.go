@@ -173,6 +173,18 @@ func (c *Client) Set(ctx context.Context, service, user, secret string) error {
 		if err != nil {
 			return err
 		}
+		if item, ok := cn.found[[2]string{service, user}]; ok {
+			// The item this connection read: replace its secret in place.
+			// If it is gone (another process deleted it), create it.
+			m, err := cn.roundTrip(call{serviceName, item, itemIfc, "SetSecret", "(oayays)", secretBody(secret, session)})
+			if err != nil {
+				return err
+			}
+			if _, err := body(m, ""); err == nil {
+				return nil
+			}
+			delete(cn.found, [2]string{service, user})
+		}
 		body := createItemBody(service, user, secret, session)
 		m, err := cn.roundTrip(call{serviceName, cn.coll, collIfc, "CreateItem", "a{sv}(oayays)b", body})
 		if err != nil {
@@ -192,6 +204,7 @@ func (c *Client) Delete(ctx context.Context, service, user string) error {
 		if err != nil {
 			return err
 		}
+		delete(cn.found, [2]string{service, user})
 		m, err := cn.roundTrip(call{serviceName, item, itemIfc, "Delete", "", nil})
 		if err != nil {
 			return err
@@ -292,7 +305,11 @@ type conn struct {
 	// a call needs the session, maybe a later one.
 	replies map[uint32]message
 	waiting map[uint32]bool
-	stats   Stats
+	// found is the item SearchItems found for a service and user on this
+	// connection: a write after a read (a refresh) replaces its secret
+	// with SetSecret, which the service answers faster than CreateItem.
+	found map[[2]string]string
+	stats Stats
 }
 
 // dialBus connects to the session bus.
@@ -581,6 +598,10 @@ func (cn *conn) find(service, user string) (string, error) {
 	case err != nil:
 		return "", err
 	case len(unlocked) == 1 && len(locked) == 0:
+		if cn.found == nil {
+			cn.found = map[[2]string]string{}
+		}
+		cn.found[[2]string{service, user}] = unlocked[0]
 		return unlocked[0], nil
 	case len(unlocked) > 0 || len(locked) > 0:
 		return "", fmt.Errorf("%w: %d unlocked and %d locked items match", ErrFallback, len(unlocked), len(locked))
@@ -622,11 +643,20 @@ func createItemBody(service, user, secret, session string) []byte {
 		e.dict("service", service, "username", user)
 	})
 	e.pad(8)
+	e.b = append(e.b, secretBody(secret, session)...)
+	e.u32(1)
+	return e.b
+}
+
+// secretBody encodes a plain secret (oayays) for session. It starts on an
+// 8-byte boundary, as a struct must, so it can follow any body that ends on
+// one.
+func secretBody(secret, session string) []byte {
+	var e encoder
 	e.str(session)
 	e.bytes(nil)
 	e.bytes([]byte(secret))
 	e.str(contentType)
-	e.u32(1)
 	return e.b
 }
 

@@ -54,6 +54,7 @@ func scripts(t testing.TB) []script {
 		return reply(t, le, serial, "", dbus.ObjectPath(item), dbus.ObjectPath("/"))
 	}
 	deleted := func(serial uint32) []byte { return reply(t, le, serial, "", dbus.ObjectPath("/")) }
+	replaced := func(serial uint32) []byte { return reply(t, le, serial, "") }
 	locked := func(serial uint32, v bool) []byte { return reply(t, le, serial, "", dbus.MakeVariant(v)) }
 	with := func(base [][]byte, more ...[]byte) [][]byte { return append(append([][]byte{}, base...), more...) }
 	s := start(le, login)
@@ -77,7 +78,11 @@ func scripts(t testing.TB) []script {
 		{"set-locked", 1, with(s, reply(t, le, 4, "org.freedesktop.Secret.Error.IsLocked", "locked")), ErrFallback, 3, ""},
 		{"delete", 2, with(s, found, deleted(5)), nil, 3, item},
 		{"delete-not-found", 2, with(s, none, locked(5, false)), ErrNotFound, 3, ""},
-		{"get-then-set", 3, with(s, found, secret(5), created(6)), nil, 4, loginPath},
+		// A write after a read replaces the secret of the item read; if
+		// that item is gone by then, it is created.
+		{"get-then-set", 3, with(s, found, secret(5), replaced(6)), nil, 4, item},
+		{"get-then-set-item-gone", 3, with(s, found, secret(5),
+			reply(t, le, 6, "org.freedesktop.DBus.Error.UnknownObject", "no such object"), created(7)), nil, 5, loginPath},
 		{"get-not-found-then-set", 3, with(s, none, locked(5, false), created(6)), nil, 4, ""},
 		{"delete-then-set", 4, with(s, found, deleted(5), created(6)), nil, 4, ""},
 	}
