@@ -277,3 +277,75 @@ func TestLeanWriteAfterReadReplacesTheItemRead(t *testing.T) {
 		t.Fatalf("%+v: want the read and the write on one connection in 4 round trips", st)
 	}
 }
+
+// An item with latch's attributes in another collection (gnome-keyring's
+// in-memory session collection here; another KeePassXC database, one moved
+// in Seahorse) is not go-keyring's: the lean path passes it over too, and
+// neither reads it nor writes the rotated refresh token into it.
+func TestLeanKeyringKeepsToGoKeyringsCollection(t *testing.T) {
+	if inOwnKeyring(t) {
+		return
+	}
+	authtest.RequireKeyring(t)
+	ctx := t.Context()
+	service, user := "latch-test", "other-collection"
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets")
+	var out dbus.Variant
+	var sess dbus.ObjectPath
+	if err := svc.Call("org.freedesktop.Secret.Service.OpenSession", 0, "plain", dbus.MakeVariant("")).Store(&out, &sess); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]dbus.Variant{
+		"org.freedesktop.Secret.Item.Label":      dbus.MakeVariant("elsewhere"),
+		"org.freedesktop.Secret.Item.Attributes": dbus.MakeVariant(map[string]string{"service": service, "username": user}),
+	}
+	secret := struct {
+		Session     dbus.ObjectPath
+		Params, Val []byte
+		ContentType string
+	}{sess, nil, []byte("elsewhere"), "text/plain"}
+	var item, prompt dbus.ObjectPath
+	if err := conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets/collection/session").
+		Call("org.freedesktop.Secret.Collection.CreateItem", 0, props, secret, true).Store(&item, &prompt); err != nil {
+		t.Skipf("no session collection to put an item in: %v", err)
+	}
+	t.Cleanup(func() { conn.Object("org.freedesktop.secrets", item).Call("org.freedesktop.Secret.Item.Delete", 0) })
+	t.Cleanup(func() { keyring.Delete(service, user) })
+
+	k := NewKeyring(service, 0)
+	if _, err := keyring.Get(service, user); !errors.Is(err, keyring.ErrNotFound) {
+		t.Fatalf("go-keyring: %v, want not found", err)
+	}
+	if got, err := k.Get(ctx, user); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("lean Get: %q %v, want not found as go-keyring says", got, err)
+	}
+	if err := k.Set(ctx, user, "new"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := keyring.Get(service, user); err != nil || got != "new" {
+		t.Fatalf("go-keyring reads %q %v after the lean write", got, err)
+	}
+	k2 := NewKeyring(service, 0)
+	if got, err := k2.Get(ctx, user); err != nil || got != "new" {
+		t.Fatalf("lean Get after the write: %q %v", got, err)
+	}
+	var v []byte
+	var s2 struct {
+		Session     dbus.ObjectPath
+		Params, Val []byte
+		ContentType string
+	}
+	if err := conn.Object("org.freedesktop.secrets", item).Call("org.freedesktop.Secret.Item.GetSecret", 0, sess).Store(&s2); err != nil {
+		t.Fatal(err)
+	}
+	if v = s2.Val; string(v) != "elsewhere" {
+		t.Fatalf("the other collection's item now holds %q", v)
+	}
+	if st := leanStats(k); st.Fallbacks != 0 {
+		t.Fatalf("%+v: the lean path fell back", st)
+	}
+}

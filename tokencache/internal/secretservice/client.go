@@ -15,8 +15,10 @@
 //     before it: gnome-keyring 42 then aborts (within a few hundred new
 //     connections when OpenSession came first; none in 15000 starting this
 //     way, TestManyNewConnectionsKeepTheServiceUp);
-//   - a read is then OpenSession and SearchItems on the Service (every
-//     collection) together, and GetSecret: 3 round trips on a new
+//   - a read is then OpenSession and SearchItems on the Service together
+//     (its answers, unlike a collection's, tell locked items apart; those
+//     outside go-keyring's collection are passed over, as go-keyring
+//     would), and GetSecret: 3 round trips on a new
 //     connection, 2 on a kept one, against go-keyring's 12 (4
 //     authentication, Hello, Collections, Unlock, SearchItems,
 //     OpenSession, Unlock, GetSecret, Close);

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 )
 
 // conn is one authenticated connection to the bus.
@@ -20,7 +21,12 @@ type conn struct {
 	open   uint32 // serial of OpenSession until its reply is read
 	sess   string // the plain session, once open
 	coll   string // go-keyring's collection: login if listed, else the default alias
-	name   string // the unique bus name Hello gave, for tests
+	// home is the path of coll's collection, under which its items lie
+	// (the alias resolved), once known; alias is the serial of ReadAlias
+	// until its reply is read.
+	home  string
+	alias uint32
+	name  string // the unique bus name Hello gave, for tests
 	// replies holds answers to calls sent in the same write, read while
 	// waiting for another: those to Hello and OpenSession stay here until
 	// a call needs the session, maybe a later one.
@@ -94,7 +100,35 @@ func (cn *conn) start() error {
 	e.sig("s")
 	e.str("")
 	cn.open = cn.send(call{serviceName, servicePath, serviceIfc, "OpenSession", "sv", e.b})
+	if cn.coll == loginPath {
+		cn.home = loginPath
+	} else {
+		// The default alias: which collection it names goes with the next
+		// call too.
+		e = encoder{}
+		e.str("default")
+		cn.alias = cn.send(call{serviceName, servicePath, serviceIfc, "ReadAlias", "s", e.b})
+	}
 	return nil
+}
+
+// collection returns the path of go-keyring's collection (the default
+// alias resolved), reading ReadAlias's reply if it is still due.
+func (cn *conn) collection() (string, error) {
+	if cn.alias != 0 {
+		if err := cn.flush(); err != nil {
+			return "", err
+		}
+		m, err := cn.reply(cn.alias)
+		if err != nil {
+			return "", err
+		}
+		if cn.home, err = aliasReply(m); err != nil {
+			return "", err
+		}
+		cn.alias = 0
+	}
+	return cn.home, nil
 }
 
 // send queues a call and returns its serial.
@@ -219,10 +253,12 @@ func (cn *conn) session() (string, error) {
 	return cn.sess, nil
 }
 
-// find returns the one unlocked item with the attributes, searching every
-// collection. No match is ErrNotFound if the collection go-keyring would
-// have unlocked is unlocked, else ErrFallback (go-keyring prompts); an
-// item only in a locked collection, or several, is ErrFallback.
+// find returns the one unlocked item with the attributes in go-keyring's
+// collection; items in other collections are not go-keyring's and are
+// passed over, as go-keyring would. (SearchItems on the Service answers
+// locked and unlocked items apart; on a collection it would not.) No match
+// is ErrNotFound if the collection is unlocked, else ErrFallback
+// (go-keyring prompts); a locked item, or several, is ErrFallback.
 func (cn *conn) find(service, user string) (string, error) {
 	var e encoder
 	e.dict("service", service, "username", user)
@@ -231,9 +267,15 @@ func (cn *conn) find(service, user string) (string, error) {
 		return "", err
 	}
 	unlocked, locked, err := searchReply(m)
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
+	}
+	home, err := cn.collection()
+	if err != nil {
+		return "", err
+	}
+	unlocked, locked = inCollection(unlocked, home), inCollection(locked, home)
+	switch {
 	case len(unlocked) == 1 && len(locked) == 0:
 		if cn.found == nil {
 			cn.found = map[[2]string]string{}
@@ -263,4 +305,15 @@ func (cn *conn) notFound() error {
 		return fmt.Errorf("%w: the collection is locked", ErrFallback)
 	}
 	return ErrNotFound
+}
+
+// inCollection keeps the item paths that lie in the collection at home.
+func inCollection(items []string, home string) []string {
+	var out []string
+	for _, it := range items {
+		if strings.HasPrefix(it, home+"/") {
+			out = append(out, it)
+		}
+	}
+	return out
 }

@@ -78,6 +78,22 @@ func collectionsReply(m message) (string, error) {
 	return defaultPath, nil
 }
 
+// aliasReply is the collection an alias names; "/" (none) is ErrFallback.
+func aliasReply(m message) (string, error) {
+	d, err := body(m, "o")
+	if err != nil {
+		return "", err
+	}
+	p := d.path()
+	if err := done(d); err != nil {
+		return "", err
+	}
+	if p == "/" {
+		return "", fmt.Errorf("%w: no default collection", ErrFallback)
+	}
+	return p, nil
+}
+
 func openSessionReply(m message) (string, error) {
 	d, err := body(m, "vo")
 	if err != nil {

@@ -58,13 +58,23 @@ func scripts(t testing.TB) []script {
 	locked := func(serial uint32, v bool) []byte { return reply(t, le, serial, "", dbus.MakeVariant(v)) }
 	with := func(base [][]byte, more ...[]byte) [][]byte { return append(append([][]byte{}, base...), more...) }
 	s := start(le, login)
+	// Without a login collection, ReadAlias("default") goes with
+	// OpenSession (serial 4) and the calls after it count from 5.
+	passwords := "/org/freedesktop/secrets/collection/Passwords"
+	alias := func(p string) []byte { return reply(t, le, 4, "", dbus.ObjectPath(p)) }
+	noLoginStart := with(start(le, noLogin), alias(passwords))
 	return []script{
 		{"get", 0, with(s, found, secret(5)), nil, 3, item},
 		{"get-big-endian", 0, with(start(binary.BigEndian, login), reply(t, binary.BigEndian, 4, "", []dbus.ObjectPath{item}, []dbus.ObjectPath{}),
 			reply(t, binary.BigEndian, 5, "", secretStruct{"/s", []byte{}, []byte("the secret"), contentType})), nil, 3, ""},
 		{"get-out-of-order", 0, [][]byte{auth, signal(t), s[1], s[3], found, s[4], secret(5)}, nil, 3, ""},
 		{"get-not-found", 0, with(s, none, locked(5, false)), ErrNotFound, 3, loginPath},
-		{"get-not-found-no-login", 0, with(start(le, noLogin), none, locked(5, false)), ErrNotFound, 3, defaultPath},
+		{"get-not-found-no-login", 0, with(noLoginStart, search(5, nil, nil), locked(6, false)), ErrNotFound, 3, defaultPath},
+		{"get-no-login", 0, with(noLoginStart, search(5, []dbus.ObjectPath{dbus.ObjectPath(passwords + "/1")}, nil), secret(6)), nil, 3, passwords + "/1"},
+		{"get-no-default-alias", 0, with(start(le, noLogin), alias("/"), search(5, nil, nil)), ErrFallback, 2, ""},
+		// go-keyring reads only its collection: an item elsewhere is not
+		// its, and not found.
+		{"get-other-collection", 0, with(s, search(4, []dbus.ObjectPath{"/org/freedesktop/secrets/collection/session/1"}, nil), locked(5, false)), ErrNotFound, 3, loginPath},
 		{"get-not-found-locked", 0, with(s, none, locked(5, true)), ErrFallback, 3, ""},
 		{"get-item-locked", 0, with(s, search(4, []dbus.ObjectPath{}, []dbus.ObjectPath{item})), ErrFallback, 2, ""},
 		{"get-two-items", 0, with(s, search(4, []dbus.ObjectPath{item, item + "0"}, []dbus.ObjectPath{})), ErrFallback, 2, ""},
@@ -73,7 +83,7 @@ func scripts(t testing.TB) []script {
 		{"get-secret-error", 0, with(s, found, reply(t, le, 5, "org.freedesktop.Secret.Error.IsLocked", "locked")), ErrFallback, 3, ""},
 		{"auth-rejected", 0, [][]byte{[]byte("REJECTED DBUS_COOKIE_SHA1\r\n")}, ErrFallback, 1, ""},
 		{"set", 1, with(s, created(4)), nil, 3, loginPath},
-		{"set-no-login", 1, with(start(le, noLogin), created(4)), nil, 3, defaultPath},
+		{"set-no-login", 1, with(noLoginStart, created(5)), nil, 3, defaultPath},
 		{"set-prompt", 1, with(s, reply(t, le, 4, "", dbus.ObjectPath("/"), dbus.ObjectPath("/org/freedesktop/secrets/prompt/p1"))), ErrFallback, 3, ""},
 		{"set-locked", 1, with(s, reply(t, le, 4, "org.freedesktop.Secret.Error.IsLocked", "locked")), ErrFallback, 3, ""},
 		{"delete", 2, with(s, found, deleted(5)), nil, 3, item},
