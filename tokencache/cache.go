@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -54,59 +53,17 @@ func (c *Cache) Index() (*Index, error) { return readIndex(c.indexPath()) }
 
 // updateIndex applies f to the index under the index lock.
 func (c *Cache) updateIndex(ctx context.Context, f func(*Index)) error {
-	u, err := c.prepareIndex(ctx, f)
+	release, err := c.lock(ctx, "index")
 	if err != nil {
 		return err
 	}
-	return u.commit()
-}
-
-// indexUpdate is a change of the index made under the index lock and
-// written, synced, beside it, waiting to be put in place or dropped.
-type indexUpdate struct {
-	path, next string
-	x          *Index
-	release    func()
-}
-
-// prepareIndex takes the index lock, applies f to the index and writes
-// the result beside it (.index.json.next: one name, since the lock allows
-// one writer; what a crash leaves there is overwritten by the next write).
-func (c *Cache) prepareIndex(ctx context.Context, f func(*Index)) (*indexUpdate, error) {
-	release, err := c.lock(ctx, "index")
-	if err != nil {
-		return nil, err
-	}
+	defer release()
 	x, err := c.Index()
 	if err != nil {
-		release()
-		return nil, err
+		return err
 	}
 	f(x)
-	u := &indexUpdate{path: c.indexPath(), x: x, release: release}
-	u.next = filepath.Join(filepath.Dir(u.path), "."+filepath.Base(u.path)+".next")
-	if err := writeIndex(u.next, x); err != nil {
-		os.Remove(u.next)
-		release()
-		return nil, err
-	}
-	return u, nil
-}
-
-// commit puts the prepared index in place and releases the lock.
-func (u *indexUpdate) commit() error {
-	defer u.release()
-	if err := os.Rename(u.next, u.path); err != nil {
-		os.Remove(u.next)
-		return fmt.Errorf("%w: writing the cache index %s: %w", ErrStateDir, u.path, err)
-	}
-	return nil
-}
-
-// abort drops the prepared index and releases the lock.
-func (u *indexUpdate) abort() {
-	os.Remove(u.next)
-	u.release()
+	return writeIndex(c.indexPath(), x)
 }
 
 // Resolve finds the record a profile means: account (sub or email or
@@ -175,10 +132,7 @@ func (c *Cache) save(ctx context.Context, profile string, r *Record, current boo
 	if err != nil {
 		return old, err
 	}
-	if gen == "" && !needsChunks(c.Store, string(r.Key), len(s)) {
-		return c.saveWhole(ctx, profile, r, current, old, s)
-	}
-	if gen == "" {
+	if gen == "" && needsChunks(c.Store, string(r.Key), len(s)) {
 		if gen, err = c.addPending(ctx, r.Key); err != nil {
 			return old, err
 		}
@@ -187,49 +141,7 @@ func (c *Cache) save(ctx context.Context, profile string, r *Record, current boo
 	if err != nil {
 		return old, err
 	}
-	if err := c.updateIndex(ctx, c.saved(profile, r, current, old, l, len(s))); err != nil {
-		return l, err
-	}
-	c.sweep(ctx, r.Key, l.Gen)
-	return l, nil
-}
-
-// saveWhole saves a record that fits one item. Its index entry does not
-// depend on the keyring write, so the index change is prepared (locked,
-// read, written beside the index and synced) while the write is in
-// flight, and put in place only once the keyring holds the record: the
-// index never names what the keyring does not hold, as in save.
-func (c *Cache) saveWhole(ctx context.Context, profile string, r *Record, current bool, old layout, s string) (layout, error) {
-	type prepared struct {
-		u   *indexUpdate
-		err error
-	}
-	ready := make(chan prepared, 1)
-	go func() {
-		u, err := c.prepareIndex(ctx, c.saved(profile, r, current, old, layout{}, len(s)))
-		ready <- prepared{u, err}
-	}()
-	err := c.Store.Set(ctx, string(r.Key), s)
-	p := <-ready
-	if err != nil {
-		if p.u != nil {
-			p.u.abort()
-		}
-		return old, err
-	}
-	if p.err != nil {
-		return layout{}, p.err
-	}
-	if err := p.u.commit(); err != nil {
-		return layout{}, err
-	}
-	c.sweep(ctx, r.Key, "")
-	return layout{}, nil
-}
-
-// saved is the index change of a saved record in layout l.
-func (c *Cache) saved(profile string, r *Record, current bool, old, l layout, size int) func(*Index) {
-	return func(x *Index) {
+	err = c.updateIndex(ctx, func(x *Index) {
 		// The generation the index knew may differ from old (the one the
 		// keyring held) when a process died between its keyring write and
 		// its index update: both are retired.
@@ -237,12 +149,17 @@ func (c *Cache) saved(profile string, r *Record, current bool, old, l layout, si
 			x.retire(r.Key, e.layout(), l.Gen)
 		}
 		x.retire(r.Key, old, l.Gen)
-		x.Records[r.Key] = entryFor(r, profile, c.Store.Name(), size, l)
+		x.Records[r.Key] = entryFor(r, profile, c.Store.Name(), len(s), l)
 		if _, ok := x.Profiles[profile]; profile != "" && (current || !ok) {
 			x.Profiles[profile] = Profile{Current: r.Key}
 		}
 		x.dropPending(r.Key, l.Gen)
+	})
+	if err != nil {
+		return l, err
 	}
+	c.sweep(ctx, r.Key, l.Gen)
+	return l, nil
 }
 
 // Delete removes a record from the store and the index, with every chunk

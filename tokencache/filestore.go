@@ -70,19 +70,6 @@ func (s *FileStore) Delete(ctx context.Context, key string) error {
 
 // writeFileAtomic writes a 0600 file in a 0700 directory by rename, so a
 // reader sees the old content or the new, never half.
-// writeFileSynced writes b to path, replacing what it held, and syncs it.
-func writeFileSynced(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(b)
-	return errors.Join(werr, f.Sync(), f.Close())
-}
-
 func writeFileAtomic(path string, b []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

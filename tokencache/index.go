@@ -120,13 +120,12 @@ func readIndex(path string) (*Index, error) {
 	return x, nil
 }
 
-// writeIndex writes x to path (created 0600, or truncated) and syncs it.
 func writeIndex(path string, x *Index) error {
 	b, err := json.MarshalIndent(x, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := writeFileSynced(path, b); err != nil {
+	if err := writeFileAtomic(path, b); err != nil {
 		return fmt.Errorf("%w: writing the cache index %s: %w", ErrStateDir, path, err)
 	}
 	return nil

@@ -1,9 +1,12 @@
 package tokencache
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/latchdev/latch/auth"
@@ -14,11 +17,13 @@ import (
 // table of its fields by reflection, and for Entry, AudienceEntry, Record
 // and AccessToken that was about a fifth of the instructions of a cached
 // latch token (more than the index and record parsing themselves). The
-// text is decoded into its generic form (maps, slices, strings, float64)
-// and copied into the types by hand, with encoding/json's rules for what
-// latch writes: a missing or null member leaves the zero value, a member of
-// the wrong type makes the whole value malformed, unknown members are
-// ignored. Member names match exactly (latch writes them in lower case).
+// text is decoded into its generic form (maps, slices, strings, numbers
+// kept as text) and copied into the types by hand, with encoding/json's
+// rules for what latch writes: a missing or null member leaves the zero
+// value, a member of the wrong type makes the whole value malformed, an
+// integer is read as strconv.ParseInt reads it, unknown members are ignored
+// whatever they hold. Member names match exactly (latch writes them in
+// lower case).
 // Writing still uses encoding/json.
 
 // jsonObject is one decoded JSON object.
@@ -28,8 +33,13 @@ type jsonObject map[string]any
 // error).
 func decodeObject(b []byte) (jsonObject, error) {
 	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // a number out of float64's range is no error until read
+	if err := d.Decode(&v); err != nil {
 		return nil, err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, errors.New("text after the JSON value")
 	}
 	switch v := v.(type) {
 	case nil:
@@ -47,7 +57,7 @@ func jsonKind(v any) string {
 		return "null"
 	case bool:
 		return "a boolean"
-	case float64:
+	case json.Number:
 		return "a number"
 	case string:
 		return "a string"
@@ -92,13 +102,13 @@ func (f *fields) boolean(name string) bool {
 	return false
 }
 
-// integer is a whole number that fits an int without loss (|n| ≤ 2^53).
+// integer is a number read as encoding/json reads one into an int.
 func (f *fields) integer(name string) int {
 	switch v := f.o[name].(type) {
 	case nil:
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) <= 1<<53 {
-			return int(v)
+	case json.Number:
+		if n, err := strconv.ParseInt(string(v), 10, 0); err == nil {
+			return int(n)
 		}
 		f.fail(name, v, "a whole number")
 	default:
@@ -122,11 +132,14 @@ func (f *fields) time(name string) time.Time {
 	return t
 }
 
+// strings is a list of strings; an empty list is empty, not nil, as
+// encoding/json makes it.
 func (f *fields) strings(name string) []string {
 	var out []string
 	switch v := f.o[name].(type) {
 	case nil:
 	case []any:
+		out = make([]string, 0, len(v))
 		for _, s := range v {
 			switch s := s.(type) {
 			case string:
@@ -163,6 +176,7 @@ func (f *fields) objects(name string) []jsonObject {
 	switch v := f.o[name].(type) {
 	case nil:
 	case []any:
+		out = make([]jsonObject, 0, len(v))
 		for _, e := range v {
 			switch e := e.(type) {
 			case nil:
@@ -201,7 +215,11 @@ func readEntry(o jsonObject) (*Entry, error) {
 		Refreshable: f.boolean("refreshable"), IDTokenExpiry: f.time("id_token_expiry"),
 		Size: f.integer("size"), Chunks: f.integer("chunks"), Gen: f.str("gen"), Updated: f.time("updated"),
 	}
-	for _, ao := range f.objects("audiences") {
+	list := f.objects("audiences")
+	if list != nil {
+		e.Audiences = make([]AudienceEntry, 0, len(list))
+	}
+	for _, ao := range list {
 		a := fields{o: ao}
 		e.Audiences = append(e.Audiences, AudienceEntry{
 			Key: a.str("key"), Audience: readAudience(&a, "audience"), Scope: a.str("scope"),
@@ -222,7 +240,11 @@ func readRecord(o jsonObject) (*Record, error) {
 		ClientID: f.str("client_id"), Subject: f.str("sub"), Account: f.str("account"),
 		RefreshToken: f.str("refresh_token"), IDToken: f.str("id_token"), Updated: f.time("updated"),
 	}
-	for _, ao := range f.objects("access") {
+	list := f.objects("access")
+	if list != nil {
+		r.Access = make([]AccessToken, 0, len(list))
+	}
+	for _, ao := range list {
 		a := fields{o: ao}
 		r.Access = append(r.Access, AccessToken{
 			Audience: readAudience(&a, "audience"), AccessToken: a.str("access_token"), TokenType: a.str("token_type"),

@@ -220,8 +220,8 @@ func stressRounds(t *testing.T) int {
 // TestKillDuringRefreshLosesNoSession kills a process that refreshes in a
 // loop with SIGKILL at random points, then with SIGINT and SIGTERM, and
 // counts sessions lost and chunks left behind, for records split into
-// chunks and for whole ones (whose index update is prepared while the
-// keyring write is in flight). make stress runs 100 rounds of each.
+// chunks and for whole ones (Linux's path). make stress runs 100 rounds of
+// each.
 func TestKillDuringRefreshLosesNoSession(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stress loop")

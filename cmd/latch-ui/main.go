@@ -11,7 +11,7 @@
 //	latch-ui [--tenant T | --issuer URL --client-id ID] [--account A] [--resource R] [--org O] [--store file]
 //	latch-ui demo [--demo-ttl 1h]
 //
-// Exit codes as latch: 0 ok, 1 error, 130 interrupted.
+// Exit codes as latch: 0 ok, 1 error, 2 sign-in required, 130 interrupted.
 package main
 
 import (
@@ -30,6 +30,7 @@ import (
 	"github.com/latchdev/latch/auth"
 	"github.com/latchdev/latch/auth/demoidp"
 	"github.com/latchdev/latch/auth/session"
+	"github.com/latchdev/latch/tokencache"
 	"github.com/latchdev/latch/tui"
 )
 
@@ -48,7 +49,9 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var sel session.Selector
 	var store string
+	var debug bool
 	ttl := time.Hour
+	fs.BoolVar(&debug, "debug", false, "trace every provider request on stderr, secrets redacted (also LATCH_DEBUG=1)")
 	if demo {
 		fs.DurationVar(&ttl, "demo-ttl", ttl, "lifetime of the demo provider's access and ID tokens")
 	} else {
@@ -75,11 +78,15 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "latch-ui: needs a terminal; latch status (or latch demo --script) prints the same without one")
 		return 1
 	}
+	var trace io.Writer
+	if debug || os.Getenv("LATCH_DEBUG") == "1" {
+		trace = stderr
+	}
 	var err error
 	if demo {
-		err = runDemo(ctx, ttl)
+		err = runDemo(ctx, ttl, trace)
 	} else {
-		err = runUI(ctx, sel, store)
+		err = runUI(ctx, sel, store, trace)
 	}
 	switch {
 	case err == nil:
@@ -88,16 +95,20 @@ func run(args []string, stderr io.Writer) int {
 		return 130
 	}
 	fmt.Fprintln(stderr, "latch-ui: "+auth.TerminalSafe(err.Error()))
+	if errors.Is(err, tokencache.ErrSignInRequired) {
+		return 2
+	}
 	return 1
 }
 
 // runUI opens the UI on the config's tenants, at the session the flags
 // chose.
-func runUI(ctx context.Context, sel session.Selector, store string) error {
+func runUI(ctx context.Context, sel session.Selector, store string, trace io.Writer) error {
 	e, err := session.Open(session.Options{StoreKind: store})
 	if err != nil {
 		return err
 	}
+	e.Debug = trace
 	tenant := sel.Tenant
 	if tenant == "" && (sel.Issuer != "" || sel.Account != "" || sel.Resource != "" || sel.Org != "") {
 		// --account (or --resource, --org) alone means the default tenant's.
@@ -135,12 +146,13 @@ func (b demoBackend) Users(tenant string) []string {
 func (demoBackend) Pick(authURL, user string) error { return demoidp.PickUser(authURL, user) }
 
 // runDemo opens the UI on the demo tenants.
-func runDemo(ctx context.Context, ttl time.Duration) error {
+func runDemo(ctx context.Context, ttl time.Duration, trace io.Writer) error {
 	env, err := session.StartDemo(ctx, ttl)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
+	env.Engine.Debug = trace
 	hint := "Demo: enter signs in (p picks a user right here if no browser opens) · tab: session, claims, cache · tokens are deleted on quit"
 	if !env.KeyringOK {
 		hint = "Demo, no OS keyring here: tokens stay in memory. enter signs in (p picks a user) · tab: session, claims, cache"

@@ -55,7 +55,7 @@ func (a *app) explain(ctx context.Context, err error) (msg, hint string, code in
 	var h hinted
 	var noUI errNoUI
 	if errors.As(err, &noUI) {
-		return msg, "install it beside latch: go install github.com/latchdev/latch/cmd/latch-ui@latest (latch status prints the same without it)", code
+		return msg, "install it beside latch: go install github.com/latchdev/latch/cmd/latch-ui@latest (" + noUI.instead + " prints the same without it)", code
 	}
 	if errors.As(err, &h) {
 		_, _, code = a.explain(ctx, h.err)

@@ -371,22 +371,30 @@ func TestTUIProviderDownFailsFast(t *testing.T) {
 
 // latch alone in a terminal runs latch-ui; a latch installed without it
 // says which program is missing and how to install it, and exits 1.
+// A latch-ui beside latch that cannot run (not executable) is passed over.
 func TestTUIWithoutLatchUISaysHowToInstallIt(t *testing.T) {
-	u := newUser(t)
-	lone := filepath.Join(t.TempDir(), "latch")
-	b, err := os.ReadFile(u.latch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(lone, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	u.latch = "sh -c '" + lone + "; echo exit=$?; sleep 30'"
-	term := u.terminal("PATH=/usr/bin:/bin")
-	s := term.waitFor("exit=1")
-	for _, want := range []string{"latch-ui", "not next to latch", "go install github.com/latchdev/latch/cmd/latch-ui@latest"} {
-		if !strings.Contains(strings.ReplaceAll(s, "\n", ""), want) {
-			t.Errorf("the screen does not say %q:\n%s", want, s)
+	for _, c := range []struct{ args, instead string }{{"", "latch status"}, {"demo", "latch demo --script"}} {
+		u := newUser(t)
+		dir := t.TempDir()
+		lone := filepath.Join(dir, "latch")
+		b, err := os.ReadFile(u.latch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(lone, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "latch-ui"), []byte("not a program"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		u.latch = "sh -c '" + lone + " " + c.args + "; echo exit=$?; sleep 30'"
+		// Wide enough that the message is not wrapped.
+		term := u.terminalSized(400, 20, nil, "PATH=/usr/bin:/bin")
+		s := term.waitFor("exit=1")
+		for _, want := range []string{"latch-ui", "not next to latch", "go install github.com/latchdev/latch/cmd/latch-ui@latest", c.instead + " prints the same"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("latch %s: the screen does not say %q:\n%s", c.args, want, s)
+			}
 		}
 	}
 }

@@ -48,16 +48,24 @@ func (a *app) ui(ctx context.Context) error {
 			args = append(args, "--"+f.name+"="+f.value)
 		}
 	}
-	return a.runUI(ctx, args)
+	if a.verbose {
+		args = append(args, "--debug")
+	}
+	return a.runUI(ctx, args, "latch status")
 }
 
 // demoUI opens the terminal UI on the demo tenants.
 func (a *app) demoUI(ctx context.Context, ttl time.Duration) error {
-	return a.runUI(ctx, []string{"demo", "--demo-ttl=" + ttl.String()})
+	args := []string{"demo", "--demo-ttl=" + ttl.String()}
+	if a.verbose {
+		args = append(args, "--debug")
+	}
+	return a.runUI(ctx, args, "latch demo --script")
 }
 
-// errNoUI says where latch looked for latch-ui.
-type errNoUI struct{ looked string }
+// errNoUI says where latch looked for latch-ui, and what prints the same
+// without it.
+type errNoUI struct{ looked, instead string }
 
 func (e errNoUI) Error() string {
 	return "the terminal UI is the program latch-ui, and it is not next to latch (" + e.looked + ") nor on PATH"
@@ -65,7 +73,7 @@ func (e errNoUI) Error() string {
 
 // uiProgram finds latch-ui: beside the running latch first (what go install
 // and a release archive give), then on PATH.
-func uiProgram() (string, error) {
+func uiProgram(instead string) (string, error) {
 	name := "latch-ui"
 	if runtime.GOOS == "windows" {
 		name += ".exe"
@@ -73,22 +81,22 @@ func uiProgram() (string, error) {
 	looked := name
 	if exe, err := os.Executable(); err == nil {
 		p := filepath.Join(filepath.Dir(exe), name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && (runtime.GOOS == "windows" || fi.Mode()&0o111 != 0) {
 			return p, nil
 		}
 		looked = p
 	}
 	p, err := exec.LookPath(name)
 	if err != nil {
-		return "", errNoUI{looked}
+		return "", errNoUI{looked, instead}
 	}
 	return p, nil
 }
 
 // runUI runs latch-ui with args in place of this process where the system
 // allows (its exit code becomes latch's), else as a child.
-func (a *app) runUI(ctx context.Context, args []string) error {
-	p, err := uiProgram()
+func (a *app) runUI(ctx context.Context, args []string, instead string) error {
+	p, err := uiProgram(instead)
 	if err != nil {
 		return err
 	}
