@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -53,20 +52,6 @@ func inOwnKeyring(t *testing.T) bool {
 		t.Fatalf("in its own keyring: %v\n%s", err, out)
 	}
 	return true
-}
-
-// freezeKeyring stops the Secret Service process (SIGSTOP): it keeps its
-// bus name and never answers, as a hung daemon does. It is resumed when the
-// test ends, or by the returned func.
-func freezeKeyring(t *testing.T) (thaw func()) {
-	t.Helper()
-	pid := secretServicePID(t)
-	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
-		t.Fatal(err)
-	}
-	thaw = func() { syscall.Kill(pid, syscall.SIGCONT) }
-	t.Cleanup(thaw)
-	return thaw
 }
 
 // restartKeyring replaces the daemon with a fresh one that unlocks the
