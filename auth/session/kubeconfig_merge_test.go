@@ -6,30 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/latchdev/latch/auth/authtest"
 	yaml "go.yaml.in/yaml/v3"
 )
-
-// kubeUser and kubeFile are what a real YAML parser reads of a kubeconfig.
-type kubeUser struct {
-	Name string `yaml:"name"`
-	User struct {
-		Exec struct {
-			APIVersion         string   `yaml:"apiVersion"`
-			Command            string   `yaml:"command"`
-			Args               []string `yaml:"args"`
-			InteractiveMode    string   `yaml:"interactiveMode"`
-			ProvideClusterInfo *bool    `yaml:"provideClusterInfo"`
-		} `yaml:"exec"`
-		Token string `yaml:"token"`
-	} `yaml:"user"`
-}
-
-type kubeFile struct {
-	Clusters []map[string]any `yaml:"clusters"`
-	Contexts []map[string]any `yaml:"contexts"`
-	Users    []kubeUser       `yaml:"users"`
-	Current  string           `yaml:"current-context"`
-}
 
 const mergeName = "latch-acme"
 
@@ -66,7 +45,7 @@ func TestMergeUserYAMLLayouts(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		var got kubeFile
+		var got authtest.Kubeconfig
 		if err := yaml.Unmarshal(out, &got); err != nil {
 			t.Errorf("%s: result is not YAML (%v):\n%s", name, err, out)
 			continue

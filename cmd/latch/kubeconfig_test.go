@@ -7,29 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/latchdev/latch/auth/authtest"
 	yaml "go.yaml.in/yaml/v3"
 )
-
-type kubeUser struct {
-	Name string `yaml:"name"`
-	User struct {
-		Exec struct {
-			APIVersion         string   `yaml:"apiVersion"`
-			Command            string   `yaml:"command"`
-			Args               []string `yaml:"args"`
-			InteractiveMode    string   `yaml:"interactiveMode"`
-			ProvideClusterInfo *bool    `yaml:"provideClusterInfo"`
-		} `yaml:"exec"`
-		Token string `yaml:"token"`
-	} `yaml:"user"`
-}
-
-type kubeFile struct {
-	Clusters []map[string]any `yaml:"clusters"`
-	Contexts []map[string]any `yaml:"contexts"`
-	Users    []kubeUser       `yaml:"users"`
-	Current  string           `yaml:"current-context"`
-}
 
 // The printed entry is what kubectl reads: the exec plugin with the
 // profile's flags, whatever characters they hold.
@@ -40,7 +20,7 @@ func TestKubeconfigPrintsTheExecUser(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errText)
 	}
-	var got kubeFile
+	var got authtest.Kubeconfig
 	if err := yaml.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("not YAML: %v\n%s", err, out)
 	}
@@ -95,7 +75,7 @@ users:
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got kubeFile
+	var got authtest.Kubeconfig
 	if err := yaml.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +113,7 @@ func TestKubeconfigPinsTheDefaultProfile(t *testing.T) {
 	os.WriteFile(cfg, []byte("default = \"acme\"\n[tenants.acme]\nissuer = \"https://acme.logto.app/oidc\"\nclient_id = \"c1\"\n[tenants.other]\nissuer = \"https://other.logto.app/oidc\"\nclient_id = \"c2\"\n"), 0o600)
 	t.Setenv("LATCH_CONFIG", cfg)
 	out, errText, code := runLatch(t, "", "kubeconfig")
-	var got kubeFile
+	var got authtest.Kubeconfig
 	if code != 0 || yaml.Unmarshal([]byte(out), &got) != nil || len(got.Users) != 1 {
 		t.Fatalf("exit %d: %s %s", code, out, errText)
 	}

@@ -86,7 +86,7 @@ func (cn *conn) start() error {
 	}
 	d, err := body(m, "s")
 	if err != nil {
-		return fmt.Errorf("Hello: %w", err)
+		return fmt.Errorf("the reply to Hello: %w", err)
 	}
 	cn.name = d.str()
 	if m, err = cn.reply(colls); err != nil {
