@@ -278,6 +278,14 @@ func TestLeanWriteAfterReadReplacesTheItemRead(t *testing.T) {
 	}
 }
 
+// plainSecret is the Secret Service's Secret struct, (oayays), for godbus.
+type plainSecret struct {
+	Session     dbus.ObjectPath
+	Parameters  []byte
+	Value       []byte
+	ContentType string
+}
+
 // An item with latch's attributes in another collection (gnome-keyring's
 // in-memory session collection here; another KeePassXC database, one moved
 // in Seahorse) is not go-keyring's: the lean path passes it over too, and
@@ -303,11 +311,7 @@ func TestLeanKeyringKeepsToGoKeyringsCollection(t *testing.T) {
 		"org.freedesktop.Secret.Item.Label":      dbus.MakeVariant("elsewhere"),
 		"org.freedesktop.Secret.Item.Attributes": dbus.MakeVariant(map[string]string{"service": service, "username": user}),
 	}
-	secret := struct {
-		Session     dbus.ObjectPath
-		Params, Val []byte
-		ContentType string
-	}{sess, nil, []byte("elsewhere"), "text/plain"}
+	secret := plainSecret{sess, nil, []byte("elsewhere"), "text/plain"}
 	var item, prompt dbus.ObjectPath
 	if err := conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets/collection/session").
 		Call("org.freedesktop.Secret.Collection.CreateItem", 0, props, secret, true).Store(&item, &prompt); err != nil {
@@ -333,17 +337,12 @@ func TestLeanKeyringKeepsToGoKeyringsCollection(t *testing.T) {
 	if got, err := k2.Get(ctx, user); err != nil || got != "new" {
 		t.Fatalf("lean Get after the write: %q %v", got, err)
 	}
-	var v []byte
-	var s2 struct {
-		Session     dbus.ObjectPath
-		Params, Val []byte
-		ContentType string
-	}
-	if err := conn.Object("org.freedesktop.secrets", item).Call("org.freedesktop.Secret.Item.GetSecret", 0, sess).Store(&s2); err != nil {
+	var held plainSecret
+	if err := conn.Object("org.freedesktop.secrets", item).Call("org.freedesktop.Secret.Item.GetSecret", 0, sess).Store(&held); err != nil {
 		t.Fatal(err)
 	}
-	if v = s2.Val; string(v) != "elsewhere" {
-		t.Fatalf("the other collection's item now holds %q", v)
+	if string(held.Value) != "elsewhere" {
+		t.Fatalf("the other collection's item now holds %q", held.Value)
 	}
 	if st := leanStats(k); st.Fallbacks != 0 {
 		t.Fatalf("%+v: the lean path fell back", st)
